@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { BatchRecord } from "../../src/batch/record.js";
+import { Collector } from "../../collector/server.js";
+import { PinnedHttps } from "../../hosts/node/pinned-https.js";
+import type { HttpsResponse } from "../../src/interfaces/index.js";
+
+/** A fresh folder under the system temp dir; remove it with `removeFolder`. */
+export function tempFolder(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `ephemera-${prefix}-`));
+}
+
+export function removeFolder(folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+}
+
+/** A batch that passes every check, for device `dev-one`; override fields to break it. */
+export function validBatch(overrides: Partial<Record<keyof BatchRecord, unknown>> = {}): Record<string, unknown> {
+  return {
+    batch_id: "dev-one-20260302T0900Z",
+    device_id: "dev-one",
+    site: "Lobby",
+    window_start: "2026-03-02T09:00:00Z",
+    window_end: "2026-03-02T09:20:00Z",
+    people: 12,
+    masked: 9,
+    unmasked: 3,
+    model_id: "mask-fomo@1a2b3c4d5e6f",
+    firmware_version: "0.1.0",
+    ...overrides,
+  };
+}
+
+/** A running collector with two devices and an admin, and a client pinned to its CA. */
+export interface CollectorFixture {
+  readonly folder: string;
+  readonly collector: Collector;
+  readonly client: PinnedHttps;
+  readonly tokens: { readonly devOne: string; readonly devTwo: string; readonly admin: string };
+  /** `token` null sends no Authorization header; default: dev-one's token. */
+  post(body: string, token?: string | null, headers?: Record<string, string>): Promise<HttpsResponse>;
+  /** `token` null sends no Authorization header; default: the admin token. */
+  get(path: string, token?: string | null): Promise<HttpsResponse>;
+  /** Stops the collector; calling it again does nothing. */
+  close(): Promise<void>;
+}
+
+export async function startCollector(folder = tempFolder("collector")): Promise<CollectorFixture> {
+  const collector = await Collector.start({ dataDir: folder });
+  const tokens = {
+    devOne: collector.database.registerDevice("dev-one"),
+    devTwo: collector.database.registerDevice("dev-two"),
+    admin: collector.database.createAdminToken(),
+  };
+  const client = new PinnedHttps({ ca: collector.caCertPem });
+  let closing: Promise<void> | undefined;
+  const auth = (token: string | null): Record<string, string> => (token === null ? {} : { authorization: `Bearer ${token}` });
+  return {
+    folder,
+    collector,
+    client,
+    tokens,
+    post: (body, token = tokens.devOne, headers = { "content-type": "application/json" }) =>
+      client.post({ url: `${collector.url}/v1/batches`, headers: { ...headers, ...auth(token) }, body, timeoutMs: 5000 }),
+    get: (path, token = tokens.admin) => client.get({ url: `${collector.url}${path}`, headers: auth(token), timeoutMs: 5000 }),
+    close: () => (closing ??= collector.close()),
+  };
+}
