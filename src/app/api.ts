@@ -14,7 +14,7 @@
  * Window ends and uplink sends/retries run from clock.schedule timers; with a
  * SimulatedClock, advance the clock (and let promises settle) to drive them.
  */
-import type { Clock, GrayFrame, Https, Log, Model, Store } from "../interfaces/index.js";
+import type { Clock, Https, Log, Model, Store } from "../interfaces/index.js";
 
 export interface EphemeraOptions {
   /** Untrusted device configuration (JSON), see src/config/config.ts. */

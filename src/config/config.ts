@@ -39,6 +39,7 @@ const KNOWN_KEYS: readonly string[] = Object.freeze([
 const ROI_KEYS: readonly string[] = Object.freeze(["x", "y", "width", "height"]);
 
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,31}$/;
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const SITE = /^[^\u0000-\u001f\u007f]{1,64}$/;
 const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%/-]*)?$/;
 const TOKEN = /^[\u0021-\u007e]{16,256}$/;

@@ -1,0 +1,23 @@
+export type FaceClass = "mask" | "no_mask";
+
+/** A face found in one tile, in that tile's pixels (0..96). */
+export interface TileDetection {
+  /** Center, tile pixels. */
+  readonly x: number;
+  readonly y: number;
+  readonly cls: FaceClass;
+  /** 1 - P(background) at the peak cell, 0..1. */
+  readonly confidence: number;
+  /** Face width in tile pixels, when the model has a size output. */
+  readonly size?: number;
+}
+
+/** A face in frame pixels, after merging across overlapping tiles. Lives for one frame only. */
+export interface Detection {
+  readonly x: number;
+  readonly y: number;
+  readonly cls: FaceClass;
+  readonly confidence: number;
+  /** Face width in frame pixels, when the model has a size output. */
+  readonly size?: number;
+}
