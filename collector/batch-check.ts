@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import batchSchema from "../src/batch/batch.schema.json" with { type: "json" };
+import { batchId } from "../src/batch/build-record.js";
 import type { BatchRecord } from "../src/batch/record.js";
 
 /** Shortest span a released batch may cover (the core never releases a window under 15 minutes). */
@@ -26,6 +27,9 @@ export function checkBatch(body: unknown): BatchCheck {
   if (start === undefined) return invalid(`window_start '${batch.window_start}' is not a real UTC time`);
   if (end === undefined) return invalid(`window_end '${batch.window_end}' is not a real UTC time`);
   if (end <= start) return invalid(`window_end (${batch.window_end}) must be after window_start (${batch.window_start})`);
+  // Ids are global: one device must not take (and so block) an id that another device's batch will need.
+  const expectedId = batchId(batch.device_id, start);
+  if (batch.batch_id !== expectedId) return invalid(`batch_id must be '${expectedId}' (device_id and window_start), got '${batch.batch_id}'`);
   if (end - start < MIN_BATCH_SPAN_MS) return invalid(`the batch spans ${(end - start) / 60000} minutes; a released batch spans at least 15`);
   return { ok: true, batch };
 }

@@ -66,6 +66,7 @@ describe("collector: POST /v1/batches and GET /v1/batches", () => {
     { name: "window_end equal to window_start", body: JSON.stringify(validBatch({ window_end: "2026-03-02T09:00:00Z" })), status: 422, error: "invalid_batch", message: /must be after window_start/ },
     { name: "a span under 15 minutes", body: JSON.stringify(validBatch({ window_end: "2026-03-02T09:10:00Z" })), status: 422, error: "invalid_batch", message: /at least 15/ },
     { name: "an impossible date", body: JSON.stringify(validBatch({ window_start: "2026-02-30T09:00:00Z", window_end: "2026-03-02T09:20:00Z" })), status: 422, error: "invalid_batch", message: /not a real UTC time/ },
+    { name: "a batch_id that does not match device and window", body: JSON.stringify(validBatch({ batch_id: "dev-two-20260302T0900Z" })), status: 422, error: "invalid_batch", message: /batch_id must be 'dev-one-20260302T0900Z'/ },
     { name: "an unknown device", body: JSON.stringify(validBatch({ device_id: "dev-ghost", batch_id: "dev-ghost-20260302T0900Z" })), status: 403, error: "unknown_device", message: /dev-ghost/ },
     { name: "another device's batch", body: JSON.stringify(validBatch({ device_id: "dev-two", batch_id: "dev-two-20260302T0900Z" })), status: 403, error: "wrong_device", message: /does not belong to device 'dev-two'/ },
   ];
