@@ -66,7 +66,7 @@ export class CollectorDatabase {
     try {
       this.#db.prepare(sql).run(deviceId, hashToken(token));
     } catch (error) {
-      if (isConstraintError(error)) throw new Error(`device '${deviceId}' is already registered (rotate its token with replace)`);
+      if (isConstraintError(error)) throw new Error(`device '${deviceId}' is already registered (rotate its token with replace)`, { cause: error });
       throw error;
     }
     return token;
