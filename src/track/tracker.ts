@@ -1,4 +1,5 @@
 import type { FaceClass } from "../detect/detection.js";
+import { Assignment, FORBIDDEN } from "./assignment.js";
 
 /** What the tracker needs from a face: its position (and class, for the passage's vote). */
 export interface TrackedFace {
@@ -24,6 +25,11 @@ export interface TrackerOptions {
 
 export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, maxTentativeMisses: 1, maxMisses: 10, maxTracks: 64 });
 
+/** Weight of the newest displacement in the velocity estimate (an exponential average). */
+const VELOCITY_SMOOTHING = 0.3;
+/** Most frames a prediction extrapolates the velocity over a gap. */
+const MAX_COAST_FRAMES = 5;
+
 /** One person's passage while in view: position, velocity and class votes only. */
 class Track {
   x: number;
@@ -46,12 +52,17 @@ class Track {
     else this.noMaskVotes++;
   }
 
+  /** Frames the prediction extrapolates: velocity estimates are noisy, so not for long. */
+  #coast(): number {
+    return Math.min(this.misses + 1, MAX_COAST_FRAMES);
+  }
+
   predictedX(): number {
-    return this.x + this.vx * (this.misses + 1);
+    return this.x + this.vx * this.#coast();
   }
 
   predictedY(): number {
-    return this.y + this.vy * (this.misses + 1);
+    return this.y + this.vy * this.#coast();
   }
 
   /** Takes a face seen `misses + 1` frames after the last hit; velocity is smoothed and capped at `maxSpeed` per frame. */
@@ -60,8 +71,8 @@ class Track {
     let vx = (face.x - this.x) / frames;
     let vy = (face.y - this.y) / frames;
     if (this.hits > 1) {
-      vx = (vx + this.vx) / 2;
-      vy = (vy + this.vy) / 2;
+      vx = VELOCITY_SMOOTHING * vx + (1 - VELOCITY_SMOOTHING) * this.vx;
+      vy = VELOCITY_SMOOTHING * vy + (1 - VELOCITY_SMOOTHING) * this.vy;
     }
     const speed = Math.hypot(vx, vy);
     const cap = speed > maxSpeed ? maxSpeed / speed : 1;
@@ -77,9 +88,9 @@ class Track {
 
 /**
  * Counts passages from per-frame face positions: no appearance, no identity,
- * nothing kept once a track ends. Association is greedy on the distance
- * between each track's constant-velocity prediction and the faces, confirmed
- * tracks first, within `gate`. A track confirmed by `confirmHits` hits
+ * nothing kept once a track ends. Association is an optimal assignment on the
+ * distance between each track's constant-velocity prediction and the faces,
+ * confirmed tracks first, within `gate` (widening while a track is unseen). A track confirmed by `confirmHits` hits
  * survives up to `maxMisses` missed frames (occlusion, a missed detection,
  * two people crossing merged into one face); after that it ends and counts
  * once, masked or not by the majority of its frames. Someone who leaves for
@@ -94,7 +105,9 @@ export class Tracker {
   #maxTracks: number;
   #onPassage: (cls: FaceClass) => void;
   // Scratch for association, reused between frames.
-  #pairs: number[] = [];
+  #assignment = new Assignment();
+  #rows: number[] = [];
+  #cols: number[] = [];
   #trackTaken: Uint8Array = new Uint8Array(0);
   #faceTaken: Uint8Array = new Uint8Array(0);
 
@@ -175,34 +188,40 @@ export class Tracker {
     return flags;
   }
 
-  /** Greedy assignment: confirmed tracks before tentative ones, then shortest distance first. */
+  /**
+   * Confirmed tracks take faces first, then tentative tracks take what is left;
+   * each stage is an optimal assignment on squared distances to the predicted
+   * positions within the gate (greedy nearest-first would swap two people
+   * crossing whose predictions were blurred by a merged detection).
+   */
   #associate(faces: readonly TrackedFace[], trackTaken: Uint8Array, faceTaken: Uint8Array): void {
-    const tracks = this.#tracks;
-    const gate = this.#gate;
-    const pairs = this.#pairs;
-    pairs.length = 0;
-    for (let t = 0; t < tracks.length; t++) {
-      const track = tracks[t];
-      const px = track.predictedX();
-      const py = track.predictedY();
-      const tier = this.#confirmed(track) ? 0 : 1;
-      for (let f = 0; f < faces.length; f++) {
-        const distance = Math.hypot(faces[f].x - px, faces[f].y - py);
-        // Pairs as flat triples: sort key (tier first, then distance), track, face.
-        if (distance <= gate) pairs.push(tier * 4 * gate + distance, t, f);
+    for (const confirmedStage of [true, false]) {
+      const rows = this.#rows;
+      const cols = this.#cols;
+      rows.length = 0;
+      cols.length = 0;
+      for (let t = 0; t < this.#tracks.length; t++) if (this.#confirmed(this.#tracks[t]) === confirmedStage) rows.push(t);
+      for (let f = 0; f < faces.length; f++) if (!faceTaken[f]) cols.push(f);
+      if (rows.length === 0 || cols.length === 0) continue;
+      const match = this.#assignment.solve(rows.length, cols.length, (row, col) => {
+        const track = this.#tracks[rows[row]];
+        const face = faces[cols[col]];
+        const dx = face.x - track.predictedX();
+        const dy = face.y - track.predictedY();
+        const squared = dx * dx + dy * dy;
+        // The gate widens while a track is unseen, up to twice its size after maxMisses frames.
+        const gate = this.#gate * (1 + Math.min(1, track.misses / this.#maxMisses));
+        return squared <= gate * gate ? squared : FORBIDDEN;
+      });
+      for (let row = 0; row < rows.length; row++) {
+        const col = match[row];
+        if (col < 0) continue;
+        const t = rows[row];
+        const f = cols[col];
+        trackTaken[t] = 1;
+        faceTaken[f] = 1;
+        this.#tracks[t].hit(faces[f], this.#gate);
       }
-    }
-    const count = pairs.length / 3;
-    const order: number[] = [];
-    for (let i = 0; i < count; i++) order.push(i);
-    order.sort((a, b) => pairs[a * 3] - pairs[b * 3]);
-    for (const i of order) {
-      const t = pairs[i * 3 + 1];
-      const f = pairs[i * 3 + 2];
-      if (trackTaken[t] || faceTaken[f]) continue;
-      trackTaken[t] = 1;
-      faceTaken[f] = 1;
-      tracks[t].hit(faces[f], gate);
     }
   }
 }
