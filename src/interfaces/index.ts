@@ -5,3 +5,4 @@ export type { Store } from "./store.js";
 export { STORE_MAX_KEY_LENGTH, STORE_MAX_VALUE_BYTES } from "./store.js";
 export type { Https, HttpsRequest, HttpsResponse } from "./https.js";
 export type { Log, LogFields, LogLevel } from "./log.js";
+export type { BleAdvertisement, BleGattHandler, BleGattServer, BleServiceData } from "./ble.js";
