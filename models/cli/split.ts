@@ -17,7 +17,7 @@ import {
   sha256Hex,
 } from "../data/split.js";
 
-export const SPLIT_PATH = "models/split.json";
+import { SPLIT_PATH } from "../data/split-file.js";
 const SALT = "ephemera-split-v1";
 
 export function makeSplit(dataDir: string): SplitFile {

@@ -1,0 +1,149 @@
+/**
+ * Trains the mask model in float on the wasm backend and writes the weights.
+ *   npm run train -- [--arch mask-fomo] [--epochs 24] [--steps 300] [--batch 32] [--lr 0.003]
+ *                    [--seed 1] [--out .data/train] [--data ../shared/data/face-mask]
+ *                    [--train-photos N] [--val-photos N] [--init FLOAT_MODEL.json]
+ * Writes OUT/float-model.json (the epoch with the best validation face F1),
+ * OUT/last-model.json, OUT/train-log.json and OUT/curves.png.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import cliProgress from "cli-progress";
+import { ARCHITECTURES, totalMacs } from "../train/architecture.js";
+import { useWasmBackend } from "../train/backend.js";
+import { renderCurves } from "../train/curves.js";
+import { Network, floatModelFromJson, floatModelToJson } from "../train/network.js";
+import { type EpochRecord, train } from "../train/trainer.js";
+import { buildValidationSet } from "../train/validation.js";
+import { SHARED_DATA_DIR } from "../data/dataset.js";
+import { loadPhotos } from "../data/photos.js";
+import { DEFAULT_SAMPLE_OPTIONS } from "../data/samples.js";
+import { readSplit } from "../data/split-file.js";
+import { Args, isMain, runMain } from "./args.js";
+
+const USAGE =
+  "usage: npm run train -- [--arch NAME] [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N] [--out DIR] " +
+  "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE]";
+
+/** Best validation face F1 over the thresholds tried, with its threshold. */
+export function bestF1(record: EpochRecord): { f1: number; threshold: number } {
+  let best = { f1: -1, threshold: NaN };
+  for (const { threshold, metrics } of record.validation?.byThreshold ?? []) {
+    if (metrics.face.f1 > best.f1) best = { f1: metrics.face.f1, threshold };
+  }
+  return best;
+}
+
+export function curvesPng(log: readonly EpochRecord[]): Buffer {
+  const epochs = log.map((r) => r.epoch);
+  const pick = (f: (r: EpochRecord) => number): [number, number][] => log.map((r, i) => [epochs[i], f(r)]);
+  const atBest = (f: (m: NonNullable<EpochRecord["validation"]>["byThreshold"][number]["metrics"]) => number) =>
+    pick((r) => {
+      const { threshold } = bestF1(r);
+      const entry = r.validation?.byThreshold.find((e) => e.threshold === threshold);
+      return entry ? f(entry.metrics) : NaN;
+    });
+  return renderCurves([
+    {
+      title: "LOSS",
+      series: [
+        { label: "TRAIN", color: [31, 119, 180], points: pick((r) => r.trainLoss) },
+        { label: "VALIDATION", color: [214, 39, 40], points: pick((r) => r.validation?.loss ?? NaN) },
+      ],
+    },
+    {
+      title: "VALIDATION",
+      yRange: [0, 1],
+      series: [
+        { label: "FACE F1", color: [44, 160, 44], points: atBest((m) => m.face.f1) },
+        { label: "MASK ACC", color: [148, 103, 189], points: atBest((m) => m.maskAccuracy) },
+        { label: "SHARE ERR/100", color: [255, 127, 14], points: atBest((m) => m.maskedShareError / 100) },
+      ],
+    },
+  ]);
+}
+
+async function main(): Promise<void> {
+  const args = new Args(process.argv.slice(2), USAGE).only([
+    "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
+  ]);
+  const architecture = ARCHITECTURES[args.string("arch", "mask-fomo")];
+  if (!architecture) throw new Error(`unknown --arch; known: ${Object.keys(ARCHITECTURES).join(", ")}`);
+  const out = args.string("out", join(".data", "train"));
+  const dataDir = args.string("data", SHARED_DATA_DIR);
+  const split = readSplit();
+  const trainNames = split.train.slice(0, args.number("train-photos", split.train.length));
+  const valNames = split.validation.slice(0, args.number("val-photos", split.validation.length));
+  mkdirSync(out, { recursive: true });
+
+  await useWasmBackend();
+  const loadStart = Date.now();
+  const trainPhotos = loadPhotos(dataDir, trainNames);
+  const valPhotos = loadPhotos(dataDir, valNames);
+  const validation = valPhotos.length > 0 ? buildValidationSet(valPhotos) : null;
+  const options = {
+    architecture,
+    epochs: args.number("epochs", 24),
+    stepsPerEpoch: args.number("steps", 300),
+    batchSize: args.number("batch", 32),
+    learningRate: args.number("lr", 0.003),
+    seed: args.number("seed", 1),
+    samples: DEFAULT_SAMPLE_OPTIONS,
+  };
+  console.log(
+    `${architecture.name}: ${totalMacs(architecture).toLocaleString("en-US")} MACs; ${trainPhotos.length} training photos, ` +
+      `${valPhotos.length} validation photos (${validation?.tileCount ?? 0} tiles); loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s; ` +
+      `${options.epochs} epochs x ${options.stepsPerEpoch} steps x ${options.batchSize}`,
+  );
+  const initPath = args.string("init");
+  const initial = initPath ? Network.fromWeights(floatModelFromJson(readFileSync(initPath, "utf8"), initPath)) : undefined;
+
+  const bar = new cliProgress.SingleBar(
+    {
+      format: "train [{bar}] {percentage}% | step {value}/{total} | loss {loss} | epoch {epoch} | ETA {eta_formatted}",
+      noTTYOutput: true,
+      notTTYSchedule: 60000,
+      etaBuffer: 200,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const log: EpochRecord[] = [];
+  let best = -1;
+  let smoothed = NaN;
+  const started = Date.now();
+  bar.start(options.epochs * options.stepsPerEpoch, 0, { loss: "-", epoch: 1 });
+  const network = await train(trainPhotos, validation, options, {
+    onStep(step, _total, loss) {
+      if (loss !== null) smoothed = Number.isNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
+      bar.update(step, { loss: smoothed.toFixed(4), epoch: Math.ceil(step / options.stepsPerEpoch) });
+    },
+    onEpoch(record, net) {
+      log.push(record);
+      const { f1, threshold } = bestF1(record);
+      const entry = record.validation?.byThreshold.find((e) => e.threshold === threshold);
+      bar.stop();
+      console.log(
+        `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)}` +
+          (entry
+            ? `, validation loss ${record.validation?.loss.toFixed(4)}, face F1 ${f1.toFixed(3)} @${threshold} ` +
+              `(P ${entry.metrics.face.precision.toFixed(3)} R ${entry.metrics.face.recall.toFixed(3)}), ` +
+              `mask acc ${entry.metrics.maskAccuracy.toFixed(3)}, share err ${entry.metrics.maskedShareError.toFixed(1)} pp`
+            : "") +
+          `, ${record.seconds.toFixed(0)} s`,
+      );
+      const weights = floatModelToJson(net.weights());
+      writeFileSync(join(out, "last-model.json"), weights);
+      if (!validation || f1 > best) {
+        best = f1;
+        writeFileSync(join(out, "float-model.json"), weights);
+      }
+      writeFileSync(join(out, "train-log.json"), JSON.stringify({ options: { ...options, architecture: architecture.name }, log }, null, 1));
+      writeFileSync(join(out, "curves.png"), curvesPng(log));
+      if (record.epoch < options.epochs) bar.start(options.epochs * options.stepsPerEpoch, record.epoch * options.stepsPerEpoch, { loss: smoothed.toFixed(4), epoch: record.epoch + 1 });
+    },
+  }, initial);
+  network.dispose();
+  console.log(`trained in ${((Date.now() - started) / 60000).toFixed(1)} min; best validation face F1 ${best.toFixed(3)}; weights in ${out}`);
+}
+
+if (isMain(import.meta.url)) runMain(main);

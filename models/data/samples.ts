@@ -1,0 +1,248 @@
+/**
+ * Training and validation samples: 96x96 grayscale tiles with a 12x12 grid of
+ * targets (FOMO-style: the cell holding a face's center carries its class).
+ */
+import { CELL_SIZE, GRID_SIZE, INPUT_SIZE } from "../train/architecture.js";
+import type { GrayImage } from "./gray-image.js";
+import { Random } from "./random.js";
+import { resampleRegion } from "./resample.js";
+import type { Face } from "./voc.js";
+
+export interface LabelledPhoto {
+  readonly name: string;
+  readonly image: GrayImage;
+  readonly faces: readonly Face[];
+}
+
+/** The evaluation protocol's scale (see models/eval/protocol.ts), which training scales jitter around. */
+export const EVAL_SHORT_SIDE = 192;
+
+/** Grid class ids. */
+export const BACKGROUND = 0;
+export const MASK = 1;
+export const NO_MASK = 2;
+
+/** A face narrower than this (tile pixels) is neither a positive nor a negative. */
+export const MIN_FACE_PX = 7;
+/** A face with less of its box inside the tile is neither a positive nor a negative. */
+export const MIN_VISIBLE_SHARE = 0.5;
+
+export interface TargetWeights {
+  /** Loss weight of a face's center cell, by class (background cells weigh 1). */
+  readonly mask: number;
+  readonly noMask: number;
+}
+
+export const DEFAULT_TARGET_WEIGHTS: TargetWeights = Object.freeze({ mask: 20, noMask: 30 });
+
+/** A face in tile pixels. */
+export interface TileFace {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+  readonly cls: Face["cls"];
+}
+
+/**
+ * Writes one tile's targets at `offset` (GRID_SIZE² cells): class ids and
+ * loss weights. Cells inside the inner half of a face's box other than its
+ * center cell are "don't care" (weight 0): the model may fire on them, and
+ * decoding merges touching cells. Tiny or mostly cut-off faces are don't care
+ * too.
+ */
+export function writeTargets(
+  faces: readonly TileFace[],
+  classes: Int32Array,
+  weights: Float32Array,
+  offset: number,
+  targetWeights: TargetWeights = DEFAULT_TARGET_WEIGHTS,
+): void {
+  const cells = GRID_SIZE * GRID_SIZE;
+  classes.fill(BACKGROUND, offset, offset + cells);
+  weights.fill(1, offset, offset + cells);
+  for (const face of faces) {
+    const cx = (face.x0 + face.x1) / 2;
+    const cy = (face.y0 + face.y1) / 2;
+    const hw = (face.x1 - face.x0) / 4;
+    const hh = (face.y1 - face.y0) / 4;
+    const gx0 = Math.max(0, Math.floor((cx - hw) / CELL_SIZE));
+    const gx1 = Math.min(GRID_SIZE - 1, Math.floor((cx + hw) / CELL_SIZE));
+    const gy0 = Math.max(0, Math.floor((cy - hh) / CELL_SIZE));
+    const gy1 = Math.min(GRID_SIZE - 1, Math.floor((cy + hh) / CELL_SIZE));
+    for (let gy = gy0; gy <= gy1; gy++) for (let gx = gx0; gx <= gx1; gx++) weights[offset + gy * GRID_SIZE + gx] = 0;
+  }
+  // Largest last, so that it wins a cell shared with a smaller face.
+  const bySize = [...faces].sort((a, b) => a.x1 - a.x0 - (b.x1 - b.x0));
+  for (const face of bySize) {
+    const cx = (face.x0 + face.x1) / 2;
+    const cy = (face.y0 + face.y1) / 2;
+    if (cx < 0 || cy < 0 || cx >= INPUT_SIZE || cy >= INPUT_SIZE) continue;
+    const cell = offset + Math.floor(cy / CELL_SIZE) * GRID_SIZE + Math.floor(cx / CELL_SIZE);
+    const area = (face.x1 - face.x0) * (face.y1 - face.y0);
+    const visibleW = Math.min(face.x1, INPUT_SIZE) - Math.max(face.x0, 0);
+    const visibleH = Math.min(face.y1, INPUT_SIZE) - Math.max(face.y0, 0);
+    const visible = (Math.max(0, visibleW) * Math.max(0, visibleH)) / area;
+    if (face.x1 - face.x0 < MIN_FACE_PX || visible < MIN_VISIBLE_SHARE) {
+      weights[cell] = 0;
+      continue;
+    }
+    classes[cell] = face.cls === "mask" ? MASK : NO_MASK;
+    weights[cell] = face.cls === "mask" ? targetWeights.mask : targetWeights.noMask;
+  }
+}
+
+/** Faces of a photo in the coordinates of a tile cut from region (rx, ry) at `scale` tile px per photo px. */
+export function facesInTile(faces: readonly Face[], rx: number, ry: number, scale: number): TileFace[] {
+  return faces.map((f) => ({
+    x0: (f.x0 - rx) * scale,
+    y0: (f.y0 - ry) * scale,
+    x1: (f.x1 - rx) * scale,
+    y1: (f.y1 - ry) * scale,
+    cls: f.cls,
+  }));
+}
+
+/** How training samples are drawn. */
+export interface SampleOptions {
+  /** Scale range relative to the evaluation scale (log-uniform). */
+  readonly scaleRange: readonly [number, number];
+  /** Share of samples centred near a face (the rest are anywhere in the photo). */
+  readonly faceCentred: number;
+  readonly augment: boolean;
+  readonly targetWeights: TargetWeights;
+}
+
+export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = Object.freeze({
+  scaleRange: [0.6, 1.7] as const,
+  faceCentred: 0.6,
+  augment: true,
+  targetWeights: DEFAULT_TARGET_WEIGHTS,
+});
+
+/** A batch in the layout the trainer feeds tfjs. */
+export interface Batch {
+  readonly size: number;
+  /** [size, 96, 96, 1], pixel / 255. */
+  readonly pixels: Float32Array;
+  /** [size, 12, 12] class ids. */
+  readonly classes: Int32Array;
+  /** [size, 12, 12] loss weights. */
+  readonly weights: Float32Array;
+}
+
+export function allocateBatch(size: number): Batch {
+  const cells = GRID_SIZE * GRID_SIZE;
+  return {
+    size,
+    pixels: new Float32Array(size * INPUT_SIZE * INPUT_SIZE),
+    classes: new Int32Array(size * cells),
+    weights: new Float32Array(size * cells),
+  };
+}
+
+const TILE_PIXELS = INPUT_SIZE * INPUT_SIZE;
+
+/**
+ * Draws one random training sample from `photo` into slot `index` of `batch`:
+ * a square region at a random scale around the evaluation scale, resampled
+ * with the device's arithmetic, then cheap-sensor augmentation.
+ */
+export function drawSample(photo: LabelledPhoto, random: Random, options: SampleOptions, batch: Batch, index: number): void {
+  const { image, faces } = photo;
+  const evalScale = EVAL_SHORT_SIDE / Math.min(image.width, image.height);
+  const scale = evalScale * random.logUniform(options.scaleRange[0], options.scaleRange[1]);
+  const side = Math.min(Math.round(INPUT_SIZE / scale), image.width, image.height);
+  let rx: number;
+  let ry: number;
+  if (faces.length > 0 && random.chance(options.faceCentred)) {
+    const face = faces[random.int(faces.length)];
+    const cx = (face.x0 + face.x1) / 2 + random.uniform(-0.45, 0.45) * side;
+    const cy = (face.y0 + face.y1) / 2 + random.uniform(-0.45, 0.45) * side;
+    rx = Math.round(cx - side / 2);
+    ry = Math.round(cy - side / 2);
+  } else {
+    rx = random.int(image.width - side + 1);
+    ry = random.int(image.height - side + 1);
+  }
+  rx = Math.max(0, Math.min(image.width - side, rx));
+  ry = Math.max(0, Math.min(image.height - side, ry));
+  const tile = resampleRegion(image, rx, ry, side, side, INPUT_SIZE, INPUT_SIZE);
+  let tileFaces = facesInTile(faces, rx, ry, INPUT_SIZE / side);
+  const pixels = batch.pixels.subarray(index * TILE_PIXELS, (index + 1) * TILE_PIXELS);
+  if (options.augment) {
+    const flip = random.chance(0.5);
+    augment(tile, pixels, random, flip);
+    if (flip) tileFaces = tileFaces.map((f) => ({ ...f, x0: INPUT_SIZE - f.x1, x1: INPUT_SIZE - f.x0 }));
+  } else {
+    for (let i = 0; i < TILE_PIXELS; i++) pixels[i] = tile[i] / 255;
+  }
+  const cells = GRID_SIZE * GRID_SIZE;
+  writeTargets(tileFaces, batch.classes, batch.weights, index * cells, options.targetWeights);
+}
+
+/**
+ * Cheap-sensor augmentation, in place into `out` as pixel / 255 after
+ * rounding to 8 bits (the sensor's values are integers): exposure (gain),
+ * contrast, gamma, defocus blur, read noise, horizontal flip.
+ */
+export function augment(tile: Uint8Array, out: Float32Array, random: Random, flip: boolean): void {
+  const n = INPUT_SIZE;
+  let mean = 0;
+  for (let i = 0; i < TILE_PIXELS; i++) mean += tile[i];
+  mean /= TILE_PIXELS;
+  const gamma = random.logUniform(0.7, 1.4);
+  const gain = random.logUniform(0.55, 1.6);
+  const contrast = random.logUniform(0.6, 1.4);
+  const gammaMean = 255 * Math.pow(mean / 255, gamma);
+  const tone = new Float32Array(256);
+  for (let p = 0; p < 256; p++) tone[p] = ((255 * Math.pow(p / 255, gamma) - gammaMean) * contrast + gammaMean) * gain;
+  const work = new Float32Array(TILE_PIXELS);
+  for (let y = 0; y < n; y++) {
+    const row = y * n;
+    if (flip) for (let x = 0; x < n; x++) work[row + x] = tone[tile[row + n - 1 - x]];
+    else for (let x = 0; x < n; x++) work[row + x] = tone[tile[row + x]];
+  }
+  if (random.chance(0.3)) blur121(work, n);
+  const noise = random.chance(0.6) ? random.uniform(0, 7) : 0;
+  const normals = standardNormals();
+  let k = random.int(NORMALS);
+  const step = 1 + 2 * random.int(NORMALS / 2 - 1); // odd: visits the whole table
+  for (let i = 0; i < TILE_PIXELS; i++) {
+    k = (k + step) & (NORMALS - 1);
+    const v = Math.round(work[i] + noise * normals[k]);
+    out[i] = (v < 0 ? 0 : v > 255 ? 255 : v) / 255;
+  }
+}
+
+const NORMALS = 1 << 16;
+let normalTable: Float32Array | undefined;
+
+/** A fixed table of standard normal values: per-pixel noise without per-pixel logarithms. */
+function standardNormals(): Float32Array {
+  if (!normalTable) {
+    const random = new Random(12345);
+    normalTable = new Float32Array(NORMALS);
+    for (let i = 0; i < NORMALS; i++) normalTable[i] = random.normal();
+  }
+  return normalTable;
+}
+
+/** Separable [1 2 1] / 4 blur with edge replication. */
+function blur121(values: Float32Array, n: number): void {
+  const tmp = new Float32Array(values.length);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const l = values[y * n + Math.max(0, x - 1)];
+      const r = values[y * n + Math.min(n - 1, x + 1)];
+      tmp[y * n + x] = (l + 2 * values[y * n + x] + r) / 4;
+    }
+  }
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const u = tmp[Math.max(0, y - 1) * n + x];
+      const d = tmp[Math.min(n - 1, y + 1) * n + x];
+      values[y * n + x] = (u + 2 * tmp[y * n + x] + d) / 4;
+    }
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * Full int8 post-training quantization of the float model, as TFLite and
+ * TFLite Micro expect it: per-channel symmetric int8 weights, int32 biases at
+ * input scale x weight scale, asymmetric int8 activations from ranges
+ * calibrated on training tiles, softmax output at scale 1/256, zero point -128.
+ */
+import { type Activation, layerShapes } from "../train/architecture.js";
+import type { FloatModel } from "../train/network.js";
+
+export type QuantType = "int8" | "int32";
+
+export interface QuantTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly type: QuantType;
+  readonly scales: readonly number[];
+  readonly zeroPoints: readonly number[];
+  /** The axis the per-channel scales run along (0 for per-tensor). */
+  readonly quantizedDimension: number;
+  /** Constant data (weights, biases); activations have none. */
+  readonly data?: Int8Array | Int32Array;
+}
+
+export type QuantOp =
+  | {
+      readonly kind: "conv" | "depthwise";
+      readonly input: number;
+      readonly weights: number;
+      readonly bias: number;
+      readonly output: number;
+      readonly stride: number;
+      readonly activation: Activation;
+    }
+  | { readonly kind: "softmax"; readonly input: number; readonly output: number };
+
+export interface QuantModel {
+  readonly description: string;
+  readonly tensors: readonly QuantTensor[];
+  readonly ops: readonly QuantOp[];
+  readonly inputs: readonly number[];
+  readonly outputs: readonly number[];
+}
+
+/** Observed range of one layer's float output. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The model's input: pixel / 255 as int8, i.e. q = pixel - 128. */
+export const INPUT_SCALE = 1 / 255;
+export const INPUT_ZERO_POINT = -128;
+/** TFLite's int8 softmax output quantization. */
+export const SOFTMAX_SCALE = 1 / 256;
+export const SOFTMAX_ZERO_POINT = -128;
+
+/** Asymmetric int8 parameters covering [min, max] (widened to include 0, as TFLite requires). */
+export function activationQuantization(range: Range): { scale: number; zeroPoint: number } {
+  const min = Math.min(0, range.min);
+  const max = Math.max(0, range.max, min + 1e-6);
+  const scale = Math.fround((max - min) / 255);
+  const zeroPoint = Math.max(-128, Math.min(127, Math.round(-128 - min / scale)));
+  return { scale, zeroPoint };
+}
+
+/** Symmetric per-channel int8 weights: channel c holds every `stride`-th value starting at c (channels last). */
+export function quantizeWeightsChannelsLast(values: Float32Array, channels: number): { q: Int8Array; scales: number[] } {
+  const scales: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    let max = 0;
+    for (let i = c; i < values.length; i += channels) max = Math.max(max, Math.abs(values[i]));
+    scales.push(Math.fround(max > 0 ? max / 127 : 1 / 127));
+  }
+  const q = new Int8Array(values.length);
+  for (let i = 0; i < values.length; i++) q[i] = Math.max(-127, Math.min(127, Math.round(values[i] / scales[i % channels])));
+  return { q, scales };
+}
+
+/** [kh, kw, ci, co] (tfjs) to [co, kh, kw, ci] (TFLite CONV_2D). */
+function convKernelToOhwi(kernel: Int8Array, kh: number, kw: number, ci: number, co: number): Int8Array {
+  const out = new Int8Array(kernel.length);
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let i = 0; i < ci; i++)
+        for (let o = 0; o < co; o++) out[((o * kh + y) * kw + x) * ci + i] = kernel[((y * kw + x) * ci + i) * co + o];
+  return out;
+}
+
+export interface QuantizeOptions {
+  /** Added to the head's float biases before quantization (e.g. a calibrated class offset). */
+  readonly headBiasOffset?: readonly number[];
+  readonly description?: string;
+}
+
+/** Quantizes `model` given the calibrated output range of every layer (head logits last). */
+export function quantizeModel(model: FloatModel, ranges: readonly Range[], options: QuantizeOptions = {}): QuantModel {
+  const shapes = layerShapes(model.architecture);
+  if (ranges.length !== shapes.length) throw new Error(`quantize: ${ranges.length} ranges for ${shapes.length} layers`);
+  const tensors: QuantTensor[] = [];
+  const ops: QuantOp[] = [];
+  const add = (tensor: QuantTensor): number => tensors.push(tensor) - 1;
+  const size = model.architecture.inputSize;
+  let current = add({
+    name: "input",
+    shape: [1, size, size, 1],
+    type: "int8",
+    scales: [INPUT_SCALE],
+    zeroPoints: [INPUT_ZERO_POINT],
+    quantizedDimension: 0,
+  });
+  let inputScale = INPUT_SCALE;
+  shapes.forEach((shape, i) => {
+    const { layer } = shape;
+    const floats = model.layers[i];
+    const k = layer.kernel;
+    const isHead = i === shapes.length - 1;
+    const channels = shape.outChannels;
+    const { q, scales } = quantizeWeightsChannelsLast(floats.kernel, channels);
+    const weights =
+      layer.kind === "conv"
+        ? add({
+            name: `layer${i}/weights`,
+            shape: [channels, k, k, shape.inChannels],
+            type: "int8",
+            scales,
+            zeroPoints: scales.map(() => 0),
+            quantizedDimension: 0,
+            data: convKernelToOhwi(q, k, k, shape.inChannels, channels),
+          })
+        : add({
+            name: `layer${i}/weights`,
+            shape: [1, k, k, channels],
+            type: "int8",
+            scales,
+            zeroPoints: scales.map(() => 0),
+            quantizedDimension: 3,
+            data: q,
+          });
+    const biasScales = scales.map((s) => Math.fround(inputScale * s));
+    const offsets = isHead ? (options.headBiasOffset ?? []) : [];
+    const biasData = Int32Array.from(floats.bias, (b, c) => Math.round((b + (offsets[c] ?? 0)) / biasScales[c]));
+    const bias = add({
+      name: `layer${i}/bias`,
+      shape: [channels],
+      type: "int32",
+      scales: biasScales,
+      zeroPoints: biasScales.map(() => 0),
+      quantizedDimension: 0,
+      data: biasData,
+    });
+    const { scale, zeroPoint } = activationQuantization(
+      layer.activation === "relu6" ? { min: 0, max: Math.min(6, ranges[i].max) } : ranges[i],
+    );
+    const output = add({
+      name: isHead ? "logits" : `layer${i}/output`,
+      shape: [1, shape.outSize, shape.outSize, channels],
+      type: "int8",
+      scales: [scale],
+      zeroPoints: [zeroPoint],
+      quantizedDimension: 0,
+    });
+    ops.push({ kind: layer.kind, input: current, weights, bias, output, stride: layer.stride, activation: layer.activation });
+    current = output;
+    inputScale = scale;
+  });
+  const last = shapes[shapes.length - 1];
+  const probabilities = add({
+    name: "probabilities",
+    shape: [1, last.outSize, last.outSize, last.outChannels],
+    type: "int8",
+    scales: [SOFTMAX_SCALE],
+    zeroPoints: [SOFTMAX_ZERO_POINT],
+    quantizedDimension: 0,
+  });
+  ops.push({ kind: "softmax", input: current, output: probabilities });
+  return {
+    description: options.description ?? model.architecture.name,
+    tensors,
+    ops,
+    inputs: [0],
+    outputs: [probabilities],
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The mask model's layers, as data: training builds the float network from it,
+ * the exporter writes the same layers as int8 TFLite operators, and the card's
+ * MAC count comes from it. FOMO-style: 96x96x1 in, a 12x12 grid of
+ * [background, mask, no_mask] logits out (8-pixel cells), softmax on top.
+ */
+
+export type Activation = "relu6" | "none";
+
+export interface ConvLayer {
+  readonly kind: "conv";
+  readonly filters: number;
+  readonly kernel: number;
+  readonly stride: number;
+  readonly activation: Activation;
+}
+
+export interface DepthwiseLayer {
+  readonly kind: "depthwise";
+  readonly kernel: number;
+  readonly stride: number;
+  readonly activation: Activation;
+}
+
+export type Layer = ConvLayer | DepthwiseLayer;
+
+export interface Architecture {
+  readonly name: string;
+  readonly inputSize: number;
+  /** Hidden layers (all "same" padding), then a 1x1 conv head to `classes` logits per cell. */
+  readonly layers: readonly Layer[];
+  readonly classes: number;
+}
+
+export const INPUT_SIZE = 96;
+export const GRID_SIZE = 12;
+export const CELL_SIZE = INPUT_SIZE / GRID_SIZE;
+/** Output channels: background, mask, no_mask. */
+export const CLASS_COUNT = 3;
+
+const conv = (filters: number, kernel: number, stride: number): ConvLayer =>
+  Object.freeze({ kind: "conv", filters, kernel, stride, activation: "relu6" });
+const dw = (kernel: number, stride: number): DepthwiseLayer => Object.freeze({ kind: "depthwise", kernel, stride, activation: "relu6" });
+
+/** Receptive field about 90 px (5x5 depthwise at the grid stage), for faces up to ~60 px. */
+export const MASK_FOMO: Architecture = Object.freeze({
+  name: "mask-fomo",
+  inputSize: INPUT_SIZE,
+  classes: CLASS_COUNT,
+  layers: Object.freeze([
+    conv(8, 3, 2), // 48x48x8
+    dw(3, 2), // 24x24x8
+    conv(24, 1, 1),
+    dw(3, 1),
+    conv(32, 1, 1),
+    dw(3, 2), // 12x12x32
+    conv(48, 1, 1),
+    dw(5, 1),
+    conv(48, 1, 1),
+    dw(5, 1),
+    conv(48, 1, 1),
+  ]),
+});
+
+/** A tiny network of the same shape for the CI recipe run. */
+export const MASK_FOMO_TINY: Architecture = Object.freeze({
+  name: "mask-fomo-tiny",
+  inputSize: INPUT_SIZE,
+  classes: CLASS_COUNT,
+  layers: Object.freeze([conv(4, 3, 2), dw(3, 2), conv(8, 1, 1), dw(3, 2), conv(8, 1, 1)]),
+});
+
+export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.freeze({
+  [MASK_FOMO.name]: MASK_FOMO,
+  [MASK_FOMO_TINY.name]: MASK_FOMO_TINY,
+});
+
+/** One layer's shapes and cost, the head included (its activation is "none"). */
+export interface LayerShape {
+  readonly layer: Layer;
+  readonly inSize: number;
+  readonly inChannels: number;
+  readonly outSize: number;
+  readonly outChannels: number;
+  /** Multiply-accumulates of one inference. */
+  readonly macs: number;
+  /** Weights + biases. */
+  readonly params: number;
+}
+
+/** Shapes of every layer, the 1x1 head last. */
+export function layerShapes(arch: Architecture): LayerShape[] {
+  const head: ConvLayer = { kind: "conv", filters: arch.classes, kernel: 1, stride: 1, activation: "none" };
+  const shapes: LayerShape[] = [];
+  let size = arch.inputSize;
+  let channels = 1;
+  for (const layer of [...arch.layers, head]) {
+    const outSize = Math.ceil(size / layer.stride);
+    const outChannels = layer.kind === "conv" ? layer.filters : channels;
+    const k2 = layer.kernel * layer.kernel;
+    const macs = layer.kind === "conv" ? outSize * outSize * outChannels * channels * k2 : outSize * outSize * channels * k2;
+    const params = layer.kind === "conv" ? k2 * channels * outChannels + outChannels : k2 * channels + channels;
+    shapes.push({ layer, inSize: size, inChannels: channels, outSize, outChannels, macs, params });
+    size = outSize;
+    channels = outChannels;
+  }
+  if (size !== GRID_SIZE && arch.inputSize === INPUT_SIZE) throw new Error(`${arch.name}: output grid ${size}, expected ${GRID_SIZE}`);
+  return shapes;
+}
+
+export function totalMacs(arch: Architecture): number {
+  return layerShapes(arch).reduce((sum, shape) => sum + shape.macs, 0);
+}

@@ -1,0 +1,135 @@
+/** The float network of an Architecture in tfjs ops, and its weights as plain data. */
+import * as tf from "@tensorflow/tfjs";
+import { type Architecture, type LayerShape, layerShapes } from "./architecture.js";
+
+/** One layer's float parameters. conv: [k, k, in, out]; depthwise: [k, k, channels, 1]. */
+export interface LayerWeights {
+  readonly kernelShape: readonly number[];
+  readonly kernel: Float32Array;
+  readonly bias: Float32Array;
+}
+
+/** Everything needed to rebuild the float model: what `train` saves and `export` reads. */
+export interface FloatModel {
+  readonly architecture: Architecture;
+  readonly layers: readonly LayerWeights[];
+}
+
+export class Network {
+  readonly architecture: Architecture;
+  readonly shapes: readonly LayerShape[];
+  readonly kernels: tf.Variable<tf.Rank.R4>[];
+  readonly biases: tf.Variable<tf.Rank.R1>[];
+
+  constructor(architecture: Architecture, kernels: tf.Variable<tf.Rank.R4>[], biases: tf.Variable<tf.Rank.R1>[]) {
+    this.architecture = architecture;
+    this.shapes = layerShapes(architecture);
+    this.kernels = kernels;
+    this.biases = biases;
+  }
+
+  /**
+   * He-initialised (uniform, fan-in), biases zero except the head's, which
+   * start at the class prior so that early training is not swamped by
+   * background cells.
+   */
+  static create(architecture: Architecture, seed: number, headPrior: readonly number[]): Network {
+    const shapes = layerShapes(architecture);
+    const kernels: tf.Variable<tf.Rank.R4>[] = [];
+    const biases: tf.Variable<tf.Rank.R1>[] = [];
+    shapes.forEach((shape, i) => {
+      const kernelShape = kernelShapeOf(shape);
+      const fanIn = shape.layer.kernel * shape.layer.kernel * (shape.layer.kind === "conv" ? shape.inChannels : 1);
+      const limit = Math.sqrt(6 / fanIn) * (i === shapes.length - 1 ? 0.1 : 1);
+      kernels.push(tf.variable(tf.randomUniform(kernelShape, -limit, limit, "float32", seed + i), true, `kernel${i}`));
+      const bias = i === shapes.length - 1 ? tf.tensor1d(headPrior.map((p) => Math.log(p))) : tf.zeros([shape.outChannels]);
+      biases.push(tf.variable(bias as tf.Tensor1D, true, `bias${i}`));
+    });
+    return new Network(architecture, kernels, biases);
+  }
+
+  static fromWeights(model: FloatModel): Network {
+    const shapes = layerShapes(model.architecture);
+    if (shapes.length !== model.layers.length) throw new Error(`weights have ${model.layers.length} layers, architecture ${shapes.length}`);
+    const kernels = model.layers.map((layer, i) => {
+      const expected = kernelShapeOf(shapes[i]);
+      if (expected.join() !== layer.kernelShape.join()) throw new Error(`layer ${i}: kernel ${layer.kernelShape} != ${expected}`);
+      return tf.variable(tf.tensor4d(layer.kernel, expected), true, `kernel${i}`);
+    });
+    const biases = model.layers.map((layer, i) => tf.variable(tf.tensor1d(layer.bias), true, `bias${i}`));
+    return new Network(model.architecture, kernels, biases);
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.kernels, ...this.biases];
+  }
+
+  /** Logits [batch, 12, 12, classes] for inputs [batch, 96, 96, 1] holding pixel / 255. */
+  logits(input: tf.Tensor4D): tf.Tensor4D {
+    const outputs = this.activations(input);
+    return outputs[outputs.length - 1];
+  }
+
+  /** Every layer's output (after its activation), the head's logits last. */
+  activations(input: tf.Tensor4D): tf.Tensor4D[] {
+    const outputs: tf.Tensor4D[] = [];
+    let x = input;
+    this.shapes.forEach((shape, i) => {
+      const { layer } = shape;
+      const y =
+        layer.kind === "conv"
+          ? tf.conv2d(x, this.kernels[i], layer.stride, "same")
+          : tf.depthwiseConv2d(x, this.kernels[i], layer.stride, "same");
+      const biased = tf.add(y, this.biases[i]) as tf.Tensor4D;
+      x = layer.activation === "relu6" ? tf.relu6(biased) : biased;
+      outputs.push(x);
+    });
+    return outputs;
+  }
+
+  weights(): FloatModel {
+    return {
+      architecture: this.architecture,
+      layers: this.kernels.map((kernel, i) => ({
+        kernelShape: kernel.shape,
+        kernel: kernel.dataSync() as Float32Array,
+        bias: this.biases[i].dataSync() as Float32Array,
+      })),
+    };
+  }
+
+  dispose(): void {
+    for (const v of this.variables) v.dispose();
+  }
+}
+
+export function kernelShapeOf(shape: LayerShape): [number, number, number, number] {
+  const k = shape.layer.kernel;
+  return shape.layer.kind === "conv" ? [k, k, shape.inChannels, shape.outChannels] : [k, k, shape.inChannels, 1];
+}
+
+/** JSON form of a FloatModel (arrays of numbers; float32 values survive the round trip). */
+export function floatModelToJson(model: FloatModel): string {
+  return JSON.stringify({
+    architecture: model.architecture,
+    layers: model.layers.map((layer) => ({ kernelShape: layer.kernelShape, kernel: Array.from(layer.kernel), bias: Array.from(layer.bias) })),
+  });
+}
+
+export function floatModelFromJson(text: string, source: string): FloatModel {
+  let parsed: { architecture: Architecture; layers: { kernelShape: number[]; kernel: number[]; bias: number[] }[] };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch (error) {
+    throw new Error(`${source}: not a float model (JSON): ${String(error)}`, { cause: error });
+  }
+  if (!parsed.architecture || !Array.isArray(parsed.layers)) throw new Error(`${source}: not a float model`);
+  return {
+    architecture: parsed.architecture,
+    layers: parsed.layers.map((layer) => ({
+      kernelShape: layer.kernelShape,
+      kernel: Float32Array.from(layer.kernel),
+      bias: Float32Array.from(layer.bias),
+    })),
+  };
+}

@@ -1,0 +1,74 @@
+import { strict as assert } from "node:assert";
+import * as tf from "@tensorflow/tfjs";
+import { useWasmBackend } from "../../models/train/backend.js";
+
+type Case = { x: number[]; w: number[]; stride: number; pad: "same" | "valid"; depthwise: boolean };
+
+const CASES: Case[] = [
+  { x: [2, 9, 9, 3], w: [3, 3, 3, 4], stride: 1, pad: "same", depthwise: false },
+  { x: [2, 10, 10, 1], w: [3, 3, 1, 5], stride: 2, pad: "same", depthwise: false },
+  { x: [1, 7, 8, 4], w: [1, 1, 4, 6], stride: 1, pad: "valid", depthwise: false },
+  { x: [2, 9, 10, 3], w: [5, 5, 3, 2], stride: 2, pad: "valid", depthwise: false },
+  { x: [2, 10, 10, 4], w: [3, 3, 4, 1], stride: 2, pad: "same", depthwise: true },
+  { x: [2, 9, 9, 3], w: [3, 3, 3, 1], stride: 1, pad: "same", depthwise: true },
+  { x: [1, 11, 9, 2], w: [5, 5, 2, 1], stride: 2, pad: "valid", depthwise: true },
+  { x: [2, 8, 8, 3], w: [3, 3, 3, 2], stride: 1, pad: "same", depthwise: true },
+];
+
+/** Deterministic pseudo-random values in [-1, 1). */
+function values(count: number, seed: number): Float32Array {
+  const out = new Float32Array(count);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < count; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    out[i] = ((state >>> 0) / 2 ** 32) * 2 - 1;
+  }
+  return out;
+}
+
+/** Gradients of sum(conv(x, w) * r) with respect to x and w, on the current backend. */
+function gradients(c: Case): { dx: Float32Array; dw: Float32Array } {
+  return tf.tidy(() => {
+    const x = tf.tensor4d(values(c.x.reduce((a, b) => a * b), 1), c.x as [number, number, number, number]);
+    const w = tf.tensor4d(values(c.w.reduce((a, b) => a * b), 2), c.w as [number, number, number, number]);
+    const f = (xi: tf.Tensor4D, wi: tf.Tensor4D): tf.Tensor => {
+      const y = c.depthwise ? tf.depthwiseConv2d(xi, wi, c.stride, c.pad) : tf.conv2d(xi, wi, c.stride, c.pad);
+      return tf.sum(tf.mul(y, tf.tensor(values(y.size, 3), y.shape)));
+    };
+    const [dx, dw] = tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([x, w]);
+    return { dx: dx.dataSync() as Float32Array, dw: dw.dataSync() as Float32Array };
+  });
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    assert.ok(Math.abs(actual[i] - expected[i]) <= 1e-4 * (1 + Math.abs(expected[i])), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+  }
+}
+
+describe("models/train wasm gradient kernels", () => {
+  const expected: { dx: Float32Array; dw: Float32Array }[] = [];
+
+  before(async () => {
+    await tf.setBackend("cpu");
+    for (const c of CASES) expected.push(gradients(c));
+    await useWasmBackend();
+  });
+
+  after(async () => {
+    await tf.setBackend("cpu");
+  });
+
+  CASES.forEach((c, i) => {
+    const name = `${c.depthwise ? "depthwise" : "conv2d"} x${c.x.join("x")} w${c.w.join("x")} stride ${c.stride} ${c.pad}`;
+    it(`matches the cpu backend: ${name}`, () => {
+      assert.equal(tf.getBackend(), "wasm");
+      const actual = gradients(c);
+      assertClose(actual.dw, expected[i].dw, "dW");
+      assertClose(actual.dx, expected[i].dx, "dx");
+    });
+  });
+});
