@@ -80,6 +80,11 @@ export class Table {
     return this.#position + offset;
   }
 
+  /** Byte position of field `id` (of `size` bytes) in the file, or 0 when absent: for patching a copy. */
+  fieldPosition(id: number, size: number): number {
+    return this.#field(id, size);
+  }
+
   has(id: number): boolean {
     return this.#field(id, 1) !== 0;
   }

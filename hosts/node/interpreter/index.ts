@@ -18,12 +18,15 @@ export interface LoadOptions {
   readonly maxTensorBytes?: number;
   /** Largest linear memory of the instance, in bytes; default 256 MiB. */
   readonly maxMemoryBytes?: number;
+  /** Most element operations (multiply-accumulates, window reads, element copies) per invoke; default 10^10. */
+  readonly maxOperations?: number;
 }
 
 const DEFAULT_LIMITS = Object.freeze({
   maxArenaBytes: 64 * 1024 * 1024,
   maxTensorBytes: 16 * 1024 * 1024,
   maxMemoryBytes: 256 * 1024 * 1024,
+  maxOperations: 1e10,
   maxRank: 6,
   maxTensors: 16384,
   maxOperators: 4096,
@@ -118,6 +121,8 @@ class LoadedModel implements InterpreterModel {
     const model = parseModel(bytes, limits);
     if (model.inputs.length === 0 || model.outputs.length === 0) throw new ModelFormatError("the subgraph has no inputs or no outputs");
     const prepared = prepare(model);
+    const operations = prepared.reduce((sum, op, i) => sum + Math.max(op.macs, op.work ?? 0, model.operators[i].outputs.reduce((n, index) => n + model.tensors[index].elements, 0)), 0);
+    if (operations > limits.maxOperations) throw new ModelFormatError(`the model needs ${operations} operations per invoke, over the limit of ${limits.maxOperations}`);
     const lifetimes = tensorLifetimes(model);
     this.#runtime = new KernelRuntime(model, prepared, lifetimes, limits);
 
@@ -170,9 +175,11 @@ class LoadedModel implements InterpreterModel {
   }
 }
 
-function definedOnly(options: LoadOptions): Partial<Record<"maxArenaBytes" | "maxTensorBytes" | "maxMemoryBytes", number>> {
-  const limits: Partial<Record<"maxArenaBytes" | "maxTensorBytes" | "maxMemoryBytes", number>> = {};
-  for (const key of ["maxArenaBytes", "maxTensorBytes", "maxMemoryBytes"] as const) {
+type Limit = "maxArenaBytes" | "maxTensorBytes" | "maxMemoryBytes" | "maxOperations";
+
+function definedOnly(options: LoadOptions): Partial<Record<Limit, number>> {
+  const limits: Partial<Record<Limit, number>> = {};
+  for (const key of ["maxArenaBytes", "maxTensorBytes", "maxMemoryBytes", "maxOperations"] as const) {
     const value = options[key];
     if (value !== undefined) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${key} must be a positive integer`);

@@ -19,6 +19,8 @@ export interface PreparedOp {
   readonly words: readonly Word[];
   /** Multiply-accumulates per invoke. */
   readonly macs: number;
+  /** Element operations per invoke, for the work limit (defaults to the output elements, or macs when larger). */
+  readonly work?: number;
   /** Bytes of scratch the kernel needs while it runs (planned in the arena). */
   readonly scratchBytes: number;
 }

@@ -39,6 +39,7 @@ export function preparePool2d(context: OpContext, average: boolean): PreparedOp 
       range.min, range.max,
     ],
     macs: 0,
+    work: output.elements * Math.min(filterH, inH) * Math.min(filterW, inW),
     scratchBytes: 0,
   };
 }

@@ -45,6 +45,7 @@ export function prepareMean(context: OpContext): PreparedOp {
       qi.zeroPoint, perOutput, multiplier, base.shift - shift, qo.zeroPoint,
     ],
     macs: 0,
+    work: input.elements,
     scratchBytes: 4 * outputs,
   };
 }
