@@ -101,11 +101,32 @@ export function afterEach(fn: Callback): void {
   current.afterEach.push(fn);
 }
 
-/** Puts describe, it and the hooks on globalThis, as mocha does, and a console that prints (XS has none). */
+/** UTF-8 length of a string, as Node's Buffer.byteLength(string, "utf8") gives it (a lone surrogate counts 3). */
+export function utf8ByteLength(value: string, encoding: string = "utf8"): number {
+  if (typeof value !== "string" || (encoding !== "utf8" && encoding !== "utf-8")) throw new TypeError("Buffer.byteLength in XS: UTF-8 strings only");
+  let bytes = 0;
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < value.length && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/**
+ * Puts describe, it and the hooks on globalThis, as mocha does; a console that
+ * prints (XS has none); and Buffer.byteLength, the one Buffer member the test
+ * support code uses (launch.ts leaves out files that use any other).
+ */
 export function installGlobals(): void {
   const write = (...values: unknown[]): void => print(...values.map((value) => (typeof value === "string" ? value : describeValue(value))));
   const console = { log: write, info: write, warn: write, error: write, debug: write };
-  Object.assign(globalThis, { describe, context: describe, it, specify: it, before, after, beforeEach, afterEach, console });
+  const Buffer = Object.freeze({ byteLength: utf8ByteLength });
+  Object.assign(globalThis, { describe, context: describe, it, specify: it, before, after, beforeEach, afterEach, console, Buffer });
 }
 
 /** Runs a test or hook function: returned promise or done callback. */

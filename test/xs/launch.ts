@@ -26,8 +26,8 @@ const mappings: Readonly<Record<string, string>> = {
   "pure-rand/*": join(root, "node_modules/pure-rand/lib/esm/*.js"),
 };
 
-/** Globals of Node that XS lacks; a test file using one cannot run inside XS. */
-const nodeGlobals = ["Buffer", "process", "require", "__dirname", "__filename", "TextEncoder", "TextDecoder", "structuredClone", "setInterval"];
+/** Globals of Node that XS lacks; a test file using one cannot run inside XS. The harness provides Buffer.byteLength only. */
+const nodeGlobals = ["Buffer(?!\\.byteLength\\b)", "process", "require", "__dirname", "__filename", "TextEncoder", "TextDecoder", "structuredClone", "setInterval"];
 
 function listFiles(directory: string, suffix: string): string[] {
   if (!existsSync(directory)) return [];
@@ -50,7 +50,7 @@ function nodeDependency(file: string, seen: Set<string> = new Set()): string | u
   if (!existsSync(file)) return `imports ${relative(root, file)}, which does not exist`;
   const source = stripComments(readFileSync(file, "utf8"));
   for (const name of nodeGlobals) {
-    if (new RegExp(`(^|[^.\\w$])${name}\\b(?!\\s*:)`).test(source)) return `${relative(root, file)} uses the Node global ${name}`;
+    if (new RegExp(`(^|[^.\\w$])${name}\\b(?!\\s*:)`).test(source)) return `${relative(root, file)} uses the Node global ${name.replace(/\W.*/, "")}`;
   }
   for (const match of source.matchAll(importPattern)) {
     const specifier = match[1] ?? match[2] ?? match[3] ?? "";
