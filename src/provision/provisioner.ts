@@ -100,7 +100,7 @@ export class Provisioner implements BleGattHandler {
   #preview: AimingPreview | undefined;
   #identify: (() => void) | undefined;
   #onProvisioned: () => void;
-  #onChange: (status: ProvisionerStatus) => void;
+  #onChange: ((status: ProvisionerStatus) => void) | undefined;
   #authorizationMs: number;
   #windowMs: number;
 
@@ -126,6 +126,8 @@ export class Provisioner implements BleGattHandler {
   #vendorResult: Uint8Array = new Uint8Array(0);
   #staged: Staged = {};
   #previewSeq = 0;
+  /** Whether the store holds a complete, valid configuration; recomputed after each save. */
+  #provisioned = false;
 
   constructor(options: ProvisionerOptions) {
     this.#ble = options.ble;
@@ -139,7 +141,7 @@ export class Provisioner implements BleGattHandler {
     this.#preview = options.preview;
     this.#identify = options.identify;
     this.#onProvisioned = options.onProvisioned ?? (() => {});
-    this.#onChange = options.onChange ?? (() => {});
+    this.#onChange = options.onChange;
     this.#authorizationMs = options.authorizationMs ?? AUTHORIZATION_MS;
     this.#windowMs = options.windowMs ?? WINDOW_MS;
   }
@@ -149,7 +151,8 @@ export class Provisioner implements BleGattHandler {
     if (this.#started) return;
     this.#started = true;
     this.#ble.listen(this);
-    const provisioned = this.provisioned;
+    this.#provisioned = this.#settings.provisioned(this.#deviceId);
+    const provisioned = this.#provisioned;
     this.#log.write("info", "provisioning_started", { provisioned });
     if (!provisioned) this.#openWindow("unprovisioned");
   }
@@ -173,7 +176,7 @@ export class Provisioner implements BleGattHandler {
   }
 
   get provisioned(): boolean {
-    return this.#settings.provisioned(this.#deviceId);
+    return this.#provisioned;
   }
 
   get status(): ProvisionerStatus {
@@ -347,7 +350,7 @@ export class Provisioner implements BleGattHandler {
   }
 
   #changed(): void {
-    this.#onChange(this.status);
+    this.#onChange?.(this.status);
   }
 
   #resetLink(): void {
@@ -402,6 +405,7 @@ export class Provisioner implements BleGattHandler {
     if (failure === undefined) {
       try {
         this.#settings.saveWifi(credentials);
+        this.#provisioned = this.#settings.provisioned(this.#deviceId);
       } catch (error) {
         this.#log.write("error", "provisioning_store_failed", { what: "wifi", reason: errorText(error) });
         this.#setState(ImprovState.authorized);
@@ -476,18 +480,15 @@ export class Provisioner implements BleGattHandler {
   }
 
   #vendorFrame(frame: RpcFrame): void {
-    const outcome = this.#vendorChunks.push(frame);
-    if (outcome.kind === "partial") {
-      // Refuse early rather than after a 4 KB transfer.
-      if (!this.#authorized) {
-        this.#vendorChunks.reset();
-        this.#vendorReply(frame.command, VendorStatus.notAuthorized);
-      }
-      return;
+    // Every chunk is refused without authorization: nothing is assembled, and the last answer a client sees says why.
+    if (!this.#authorized) {
+      this.#vendorChunks.reset();
+      return this.#vendorReply(frame.command, VendorStatus.notAuthorized);
     }
+    const outcome = this.#vendorChunks.push(frame);
+    if (outcome.kind === "partial") return;
     if (outcome.kind === "error") return this.#vendorReply(outcome.command, outcome.status, [outcome.problem]);
     const { command, payload } = outcome;
-    if (!this.#authorized) return this.#vendorReply(command, VendorStatus.notAuthorized);
     this.#renewAuthorization();
     switch (command) {
       case VendorCommand.setCollectorUrl: return this.#stageText(command, "collectorUrl", payload);
@@ -584,6 +585,7 @@ export class Provisioner implements BleGattHandler {
       }
       try {
         this.#settings.saveVendor(settings);
+        this.#provisioned = this.#settings.provisioned(this.#deviceId);
       } catch (error) {
         this.#log.write("error", "provisioning_store_failed", { what: "settings", reason: errorText(error) });
         return this.#vendorReply(command, VendorStatus.storageFailed, [errorText(error)]);
