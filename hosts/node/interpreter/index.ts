@@ -74,6 +74,8 @@ export interface InterpreterModel extends Model {
   readonly outputTensors: readonly TensorData[];
   /** Runs the graph on the current contents of inputTensors. */
   run(): void;
+  /** Runs the graph op by op and returns each op's name and time in milliseconds (for benchmarks). */
+  profile(now: () => number): { op: string; ms: number }[];
 }
 
 function spec(tensor: ParsedTensor): TensorSpec {
@@ -115,6 +117,7 @@ class LoadedModel implements InterpreterModel {
   readonly outputTensors: readonly TensorData[];
   readonly #runtime: KernelRuntime;
   readonly #int8Outputs: readonly Int8Array[] | null;
+  readonly #opNames: readonly string[];
 
   constructor(bytes: Uint8Array, options: LoadOptions) {
     const limits = { ...DEFAULT_LIMITS, ...definedOnly(options) };
@@ -136,6 +139,7 @@ class LoadedModel implements InterpreterModel {
     this.outputTensors = Object.freeze(outputs.map((tensor) => view(this.#runtime.memory, this.#runtime.address(tensor.index), tensor)));
     this.#int8Outputs = this.outputTensors.every((tensor) => tensor instanceof Int8Array) ? (this.outputTensors as readonly Int8Array[]) : null;
 
+    this.#opNames = model.operators.map((op) => op.name);
     const ops: Record<string, number> = {};
     for (const op of model.operators) ops[op.name] = (ops[op.name] ?? 0) + 1;
     const constants = new Set<number>();
@@ -160,6 +164,14 @@ class LoadedModel implements InterpreterModel {
 
   run(): void {
     this.#runtime.run();
+  }
+
+  profile(now: () => number): { op: string; ms: number }[] {
+    return this.#opNames.map((op, index) => {
+      const start = now();
+      this.#runtime.runOp(index);
+      return { op, ms: now() - start };
+    });
   }
 
   invoke(input: Int8Array): readonly Int8Array[] {

@@ -57,6 +57,8 @@ export class KernelRuntime {
   readonly #addresses: ReadonlyMap<number, number>;
   readonly #program: number;
   readonly #count: number;
+  /** Address of each op's entry in the program. */
+  readonly #opAddresses: number[] = [];
 
   constructor(model: ParsedModel, prepared: readonly PreparedOp[], lifetimes: Lifetimes, limits: RuntimeLimits) {
     // Arena: activations by lifetime, plus each op's scratch during that op.
@@ -127,6 +129,7 @@ export class KernelRuntime {
     const program = new DataView(this.memory.buffer, this.#program);
     let at = 0;
     prepared.forEach((op, i) => {
+      this.#opAddresses.push(this.#program + at);
       program.setInt32(at, op.kernel, true);
       program.setInt32(at + 4, op.words.length, true);
       at += 8;
@@ -165,5 +168,12 @@ export class KernelRuntime {
   run(): void {
     const status = this.#exports.run(this.#program, this.#count);
     if (status !== 0) throw new Error(`kernel program: op ${status - 1} has an unknown kernel code`);
+  }
+
+  /** Runs op `index` alone (for per-operator timing; the ops before it must have run). */
+  runOp(index: number): void {
+    const address = this.#opAddresses[index];
+    if (address === undefined) throw new RangeError(`no op ${index}`);
+    if (this.#exports.run(address, 1) !== 0) throw new Error(`kernel program: op ${index} has an unknown kernel code`);
   }
 }

@@ -1,21 +1,50 @@
-// CONV_2D and DEPTHWISE_CONV_2D, int8 with per-channel requantization, as
-// TensorFlow Lite Micro's reference ConvPerChannel / DepthwiseConvPerChannel.
-// The int32 accumulator wraps, so summing in another order gives the same bits.
+// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED, int8 with per-channel
+// requantization, as TensorFlow Lite Micro's reference ConvPerChannel,
+// DepthwiseConvPerChannel and FullyConnected compute them.
+//
+// Each product f * (x + inputOffset) is formed exactly (|x + offset| <= 255
+// fits an i16 lane, and i32x4.dot_i16x8_s / extmul give exact 32-bit
+// products); sums wrap modulo 2^32 as the C++ int32 accumulator does, so
+// summing in SIMD lanes in another order gives the same bits.
 
 import { multiplyByQuantizedMultiplier } from "./fixedpoint";
+import { requantize4, store4, store8, tableChannels } from "./requantize";
 import { clamp, pointer, word } from "./words";
 
 // @ts-ignore: decorator
 @inline
-function requantize(acc: i32, multiplier: i32, shift: i32, outputOffset: i32, actMin: i32, actMax: i32): i8 {
-  return <i8>clamp(multiplyByQuantizedMultiplier(acc, multiplier, shift) + outputOffset, actMin, actMax);
+function requantize(acc: i32, multipliers: usize, shifts: usize, channel: i32, outputOffset: i32, actMin: i32, actMax: i32): i8 {
+  const at = <usize>channel << 2;
+  return <i8>clamp(multiplyByQuantizedMultiplier(acc, load<i32>(multipliers + at), load<i32>(shifts + at)) + outputOffset, actMin, actMax);
+}
+
+// @ts-ignore: decorator
+@inline
+function horizontalSum(v: v128): i32 {
+  return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
+}
+
+/** Sum of (f[i] + filterOffset) * (x[i] + inputOffset) for i < n. */
+// @ts-ignore: decorator
+@inline
+function dot(x: usize, f: usize, n: i32, inputOffset: i32, filterOffset: i32): i32 {
+  const xo = i16x8.splat(<i16>inputOffset);
+  const fo = i16x8.splat(<i16>filterOffset);
+  let acc = i32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    acc = i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.add(v128.load8x8_s(x + <usize>i), xo), i16x8.add(v128.load8x8_s(f + <usize>i), fo)));
+  }
+  let sum = horizontalSum(acc);
+  for (; i < n; i++) sum += (i32(load<i8>(f + <usize>i)) + filterOffset) * (i32(load<i8>(x + <usize>i)) + inputOffset);
+  return sum;
 }
 
 /**
  * Words: input, batches, inH, inW, inC, filter, filterH, filterW, filterInC,
  * outC, bias (0: none), output, outH, outW, strideH, strideW, dilationH,
  * dilationW, padH, padW, inputOffset, outputOffset, multipliers, shifts,
- * actMin, actMax, accumulators (outC int32 scratch).
+ * actMin, actMax, requantization table (see requantize.ts).
  */
 export function conv2d(p: usize): void {
   const input = pointer(p, 0);
@@ -44,9 +73,17 @@ export function conv2d(p: usize): void {
   const shifts = pointer(p, 23);
   const actMin = word(p, 24);
   const actMax = word(p, 25);
-  const acc = pointer(p, 26);
+  const table = pointer(p, 26);
+  const channels = tableChannels(outC);
+  const outputOffsets = i32x4.splat(outputOffset);
+  const lows = i32x4.splat(actMin);
+  const highs = i32x4.splat(actMax);
   const filtersPerGroup = outC / (inC / filterInC);
-  const filterStride = filterH * filterW * filterInC;
+  const filterStride = <usize>(filterH * filterW * filterInC);
+  const offset = i16x8.splat(<i16>inputOffset);
+  const vectorEnd = filterInC & ~7;
+  // Blocks of four output channels share each input load (within one group).
+  const blockEnd = filtersPerGroup % 4 == 0 ? outC : 0;
 
   let out = output;
   for (let b = 0; b < batches; b++) {
@@ -55,31 +92,64 @@ export function conv2d(p: usize): void {
       const originY = oy * strideH - padH;
       for (let ox = 0; ox < outW; ox++) {
         const originX = ox * strideW - padW;
-        for (let oc = 0; oc < outC; oc++) store<i32>(acc + (<usize>oc << 2), bias != 0 ? load<i32>(bias + (<usize>oc << 2)) : 0);
-        for (let fy = 0; fy < filterH; fy++) {
-          const iy = originY + dilationH * fy;
-          if (iy < 0 || iy >= inH) continue;
-          for (let fx = 0; fx < filterW; fx++) {
-            const ix = originX + dilationW * fx;
-            if (ix < 0 || ix >= inW) continue;
-            const pixel = inputBatch + <usize>((iy * inW + ix) * inC);
-            const tap = (fy * filterW + fx) * filterInC;
-            for (let oc = 0; oc < outC; oc++) {
-              const group = oc / filtersPerGroup;
-              const x = pixel + <usize>(group * filterInC);
-              const f = filter + <usize>(oc * filterStride + tap);
-              let sum: i32 = 0;
-              for (let ic = 0; ic < filterInC; ic++) {
-                sum += i32(load<i8>(f + <usize>ic)) * (i32(load<i8>(x + <usize>ic)) + inputOffset);
+        let oc = 0;
+        for (; oc < blockEnd; oc += 4) {
+          const groupInput = <usize>((oc / filtersPerGroup) * filterInC);
+          let acc0 = i32x4.splat(0);
+          let acc1 = i32x4.splat(0);
+          let acc2 = i32x4.splat(0);
+          let acc3 = i32x4.splat(0);
+          let tail0: i32 = 0, tail1: i32 = 0, tail2: i32 = 0, tail3: i32 = 0;
+          for (let fy = 0; fy < filterH; fy++) {
+            const iy = originY + dilationH * fy;
+            if (iy < 0 || iy >= inH) continue;
+            for (let fx = 0; fx < filterW; fx++) {
+              const ix = originX + dilationW * fx;
+              if (ix < 0 || ix >= inW) continue;
+              const x = inputBatch + <usize>((iy * inW + ix) * inC) + groupInput;
+              const f0 = filter + <usize>oc * filterStride + <usize>((fy * filterW + fx) * filterInC);
+              const f1 = f0 + filterStride;
+              const f2 = f1 + filterStride;
+              const f3 = f2 + filterStride;
+              let i = 0;
+              for (; i < vectorEnd; i += 8) {
+                const a = i16x8.add(v128.load8x8_s(x + <usize>i), offset);
+                acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(a, v128.load8x8_s(f0 + <usize>i)));
+                acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(a, v128.load8x8_s(f1 + <usize>i)));
+                acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(a, v128.load8x8_s(f2 + <usize>i)));
+                acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(a, v128.load8x8_s(f3 + <usize>i)));
               }
-              const slot = acc + (<usize>oc << 2);
-              store<i32>(slot, load<i32>(slot) + sum);
+              for (; i < filterInC; i++) {
+                const a = i32(load<i8>(x + <usize>i)) + inputOffset;
+                tail0 += i32(load<i8>(f0 + <usize>i)) * a;
+                tail1 += i32(load<i8>(f1 + <usize>i)) * a;
+                tail2 += i32(load<i8>(f2 + <usize>i)) * a;
+                tail3 += i32(load<i8>(f3 + <usize>i)) * a;
+              }
             }
           }
+          // Transpose-add the four accumulators into one vector of channel sums.
+          const s01 = i32x4.add(v128.shuffle<i32>(acc0, acc1, 0, 4, 1, 5), v128.shuffle<i32>(acc0, acc1, 2, 6, 3, 7));
+          const s23 = i32x4.add(v128.shuffle<i32>(acc2, acc3, 0, 4, 1, 5), v128.shuffle<i32>(acc2, acc3, 2, 6, 3, 7));
+          let sums = i32x4.add(i32x4.add(v128.shuffle<i32>(s01, s23, 0, 1, 4, 5), v128.shuffle<i32>(s01, s23, 2, 3, 6, 7)), i32x4.replace_lane(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(tail0), 1, tail1), 2, tail2), 3, tail3));
+          if (bias != 0) sums = i32x4.add(sums, v128.load(bias + (<usize>oc << 2)));
+          store4(out, requantize4(sums, table, channels, oc, outputOffsets, lows, highs));
+          out += 4;
         }
-        for (let oc = 0; oc < outC; oc++) {
-          const channel = <usize>oc << 2;
-          store<i8>(out, requantize(load<i32>(acc + channel), load<i32>(multipliers + channel), load<i32>(shifts + channel), outputOffset, actMin, actMax));
+        for (; oc < outC; oc++) {
+          const groupInput = <usize>((oc / filtersPerGroup) * filterInC);
+          let sum: i32 = bias != 0 ? load<i32>(bias + (<usize>oc << 2)) : 0;
+          for (let fy = 0; fy < filterH; fy++) {
+            const iy = originY + dilationH * fy;
+            if (iy < 0 || iy >= inH) continue;
+            for (let fx = 0; fx < filterW; fx++) {
+              const ix = originX + dilationW * fx;
+              if (ix < 0 || ix >= inW) continue;
+              const x = inputBatch + <usize>((iy * inW + ix) * inC) + groupInput;
+              sum += dot(x, filter + <usize>oc * filterStride + <usize>((fy * filterW + fx) * filterInC), filterInC, inputOffset, 0);
+            }
+          }
+          store<i8>(out, requantize(sum, multipliers, shifts, oc, outputOffset, actMin, actMax));
           out++;
         }
       }
@@ -91,7 +161,7 @@ export function conv2d(p: usize): void {
  * Words: input, batches, inH, inW, inC, filter, filterH, filterW, outC,
  * depthMultiplier, bias (0: none), output, outH, outW, strideH, strideW,
  * dilationH, dilationW, padH, padW, inputOffset, outputOffset, multipliers,
- * shifts, actMin, actMax, accumulators (outC int32 scratch).
+ * shifts, actMin, actMax, requantization table (see requantize.ts).
  */
 export function depthwiseConv2d(p: usize): void {
   const input = pointer(p, 0);
@@ -120,45 +190,62 @@ export function depthwiseConv2d(p: usize): void {
   const shifts = pointer(p, 23);
   const actMin = word(p, 24);
   const actMax = word(p, 25);
-  const acc = pointer(p, 26);
+  const table = pointer(p, 26);
+  const channels = tableChannels(outC);
+  const outputOffsets = i32x4.splat(outputOffset);
+  const lows = i32x4.splat(actMin);
+  const highs = i32x4.splat(actMax);
+  const offset = i16x8.splat(<i16>inputOffset);
+  // Blocks of eight output channels in SIMD lanes: with a multiplier of 1 they
+  // read eight input channels; with a multiple of 8 they share one input channel.
+  const blockEnd = depthMultiplier == 1 || depthMultiplier % 8 == 0 ? outC & ~7 : 0;
+  const shared = depthMultiplier != 1;
 
-  let out = output;
   for (let b = 0; b < batches; b++) {
     const inputBatch = input + <usize>(b * inH * inW * inC);
     for (let oy = 0; oy < outH; oy++) {
       const originY = oy * strideH - padH;
       for (let ox = 0; ox < outW; ox++) {
         const originX = ox * strideW - padW;
-        for (let oc = 0; oc < outC; oc++) store<i32>(acc + (<usize>oc << 2), bias != 0 ? load<i32>(bias + (<usize>oc << 2)) : 0);
-        for (let fy = 0; fy < filterH; fy++) {
-          const iy = originY + dilationH * fy;
-          if (iy < 0 || iy >= inH) continue;
-          for (let fx = 0; fx < filterW; fx++) {
-            const ix = originX + dilationW * fx;
-            if (ix < 0 || ix >= inW) continue;
-            const pixel = inputBatch + <usize>((iy * inW + ix) * inC);
-            const f = filter + <usize>((fy * filterW + fx) * outC);
-            if (depthMultiplier == 1) {
-              for (let c = 0; c < outC; c++) {
-                const slot = acc + (<usize>c << 2);
-                store<i32>(slot, load<i32>(slot) + i32(load<i8>(f + <usize>c)) * (i32(load<i8>(pixel + <usize>c)) + inputOffset));
-              }
-            } else {
-              for (let ic = 0; ic < inC; ic++) {
-                const x = i32(load<i8>(pixel + <usize>ic)) + inputOffset;
-                for (let m = 0; m < depthMultiplier; m++) {
-                  const oc = ic * depthMultiplier + m;
-                  const slot = acc + (<usize>oc << 2);
-                  store<i32>(slot, load<i32>(slot) + i32(load<i8>(f + <usize>oc)) * x);
-                }
-              }
+        const out = output + <usize>(((b * outH + oy) * outW + ox) * outC);
+        let c = 0;
+        for (; c < blockEnd; c += 8) {
+          const inChannel = shared ? c / depthMultiplier : c;
+          let low = i32x4.splat(0);
+          let high = i32x4.splat(0);
+          for (let fy = 0; fy < filterH; fy++) {
+            const iy = originY + dilationH * fy;
+            if (iy < 0 || iy >= inH) continue;
+            for (let fx = 0; fx < filterW; fx++) {
+              const ix = originX + dilationW * fx;
+              if (ix < 0 || ix >= inW) continue;
+              const at = inputBatch + <usize>((iy * inW + ix) * inC + inChannel);
+              const x = shared ? i16x8.splat(<i16>(i32(load<i8>(at)) + inputOffset)) : i16x8.add(v128.load8x8_s(at), offset);
+              const f = v128.load8x8_s(filter + <usize>((fy * filterW + fx) * outC + c));
+              low = i32x4.add(low, i32x4.extmul_low_i16x8_s(x, f));
+              high = i32x4.add(high, i32x4.extmul_high_i16x8_s(x, f));
             }
           }
+          if (bias != 0) {
+            low = i32x4.add(low, v128.load(bias + (<usize>c << 2)));
+            high = i32x4.add(high, v128.load(bias + (<usize>c << 2), 16));
+          }
+          store8(out + <usize>c, requantize4(low, table, channels, c, outputOffsets, lows, highs), requantize4(high, table, channels, c + 4, outputOffsets, lows, highs));
         }
-        for (let oc = 0; oc < outC; oc++) {
-          const channel = <usize>oc << 2;
-          store<i8>(out, requantize(load<i32>(acc + channel), load<i32>(multipliers + channel), load<i32>(shifts + channel), outputOffset, actMin, actMax));
-          out++;
+        for (; c < outC; c++) {
+          const inChannel = c / depthMultiplier;
+          let sum: i32 = bias != 0 ? load<i32>(bias + (<usize>c << 2)) : 0;
+          for (let fy = 0; fy < filterH; fy++) {
+            const iy = originY + dilationH * fy;
+            if (iy < 0 || iy >= inH) continue;
+            for (let fx = 0; fx < filterW; fx++) {
+              const ix = originX + dilationW * fx;
+              if (ix < 0 || ix >= inW) continue;
+              const x = i32(load<i8>(inputBatch + <usize>((iy * inW + ix) * inC + inChannel))) + inputOffset;
+              sum += i32(load<i8>(filter + <usize>((fy * filterW + fx) * outC + c))) * x;
+            }
+          }
+          store<i8>(out + <usize>c, requantize(sum, multipliers, shifts, c, outputOffset, actMin, actMax));
         }
       }
     }
@@ -188,14 +275,9 @@ export function fullyConnected(p: usize): void {
   for (let b = 0; b < batches; b++) {
     const x = input + <usize>(b * accumDepth);
     for (let oc = 0; oc < outDepth; oc++) {
-      const f = filter + <usize>(oc * accumDepth);
-      let acc: i32 = 0;
-      for (let d = 0; d < accumDepth; d++) {
-        acc += (i32(load<i8>(f + <usize>d)) + filterOffset) * (i32(load<i8>(x + <usize>d)) + inputOffset);
-      }
+      let acc = dot(x, filter + <usize>(oc * accumDepth), accumDepth, inputOffset, filterOffset);
       if (bias != 0) acc += load<i32>(bias + (<usize>oc << 2));
-      const channel = <usize>oc << 2;
-      store<i8>(output + <usize>(b * outDepth + oc), requantize(acc, load<i32>(multipliers + channel), load<i32>(shifts + channel), outputOffset, actMin, actMax));
+      store<i8>(output + <usize>(b * outDepth + oc), requantize(acc, multipliers, shifts, oc, outputOffset, actMin, actMax));
     }
   }
 }

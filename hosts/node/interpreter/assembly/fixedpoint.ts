@@ -9,9 +9,11 @@
 export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
   if (a == b && a == i32.MIN_VALUE) return i32.MAX_VALUE;
   const product: i64 = i64(a) * i64(b);
-  const nudge: i64 = product >= 0 ? i64(1 << 30) : i64(1 - (1 << 30));
-  // Division truncates toward zero, as in C.
-  return i32((product + nudge) / i64(0x80000000));
+  const negative: i64 = product >> 63; // 0 or -1
+  // nudge: 2^30, or 1 - 2^30 for a negative product.
+  const nudged = product + (i64(1 << 30) + (negative & i64(1 - 0x80000000)));
+  // Division by 2^31 truncating toward zero, as in C: bias negative values by 2^31 - 1.
+  return i32((nudged + ((nudged >> 63) & i64(0x7fffffff))) >> 31);
 }
 
 /** gemmlowp RoundingDivideByPOT: x / 2^exponent rounded to nearest, ties away from zero. */

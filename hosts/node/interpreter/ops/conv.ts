@@ -39,6 +39,29 @@ function perChannelRequantization(
   return { multipliers, shifts };
 }
 
+/**
+ * The table of the kernels' four-lane requantization (assembly/requantize.ts):
+ * for n channels rounded up to a multiple of 4, i32 multiplier[n], i32 2^left[n],
+ * i64 half[n], i64 negativeAdjust[n], i64 2^(32 - right)[n].
+ */
+export function requantizationTable(multipliers: Int32Array, shifts: Int32Array): Uint8Array {
+  const n = Math.ceil(multipliers.length / 4) * 4;
+  const bytes = new Uint8Array(n * (4 + 4 + 8 + 8 + 8));
+  const view = new DataView(bytes.buffer);
+  for (let c = 0; c < n; c++) {
+    const multiplier = c < multipliers.length ? multipliers[c] : 0;
+    const shift = c < shifts.length ? shifts[c] : 0;
+    const left = Math.max(shift, 0);
+    const right = Math.max(-shift, 0);
+    view.setInt32(4 * c, multiplier, true);
+    view.setInt32(4 * n + 4 * c, 2 ** left | 0, true);
+    view.setBigInt64(8 * n + 8 * c, right > 0 ? 1n << BigInt(right - 1) : 0n, true);
+    view.setBigInt64(16 * n + 8 * c, right > 0 ? 1n : 0n, true);
+    view.setBigInt64(24 * n + 8 * c, 1n << BigInt(32 - right), true);
+  }
+  return bytes;
+}
+
 function int8ActivationRange(context: OpContext, activation: number, output: ParsedTensor): { min: number; max: number } {
   const { scale, zeroPoint } = context.int8(output);
   const range = activationRange(activation, scale, zeroPoint, -128, 127);
@@ -91,10 +114,10 @@ export function prepareConv2d(context: OpContext): PreparedOp {
       y.stride, x.stride, y.dilation, x.dilation, y.padding, x.padding,
       -inputZeroPoint, outputZeroPoint,
       { table: multipliers }, { table: shifts }, range.min, range.max,
-      { scratch: true },
+      { table: requantizationTable(multipliers, shifts) },
     ],
     macs: output.elements * filterH * filterW * filterInC,
-    scratchBytes: 4 * outC,
+    scratchBytes: 0,
   };
 }
 
@@ -135,10 +158,10 @@ export function prepareDepthwiseConv2d(context: OpContext): PreparedOp {
       y.stride, x.stride, y.dilation, x.dilation, y.padding, x.padding,
       -context.int8(input).zeroPoint, context.int8(output).zeroPoint,
       { table: multipliers }, { table: shifts }, range.min, range.max,
-      { scratch: true },
+      { table: requantizationTable(multipliers, shifts) },
     ],
     macs: output.elements * filterH * filterW,
-    scratchBytes: 4 * outC,
+    scratchBytes: 0,
   };
 }
 
