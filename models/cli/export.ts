@@ -11,7 +11,7 @@ import { useWasmBackend } from "../train/backend.js";
 import { Network, floatModelFromJson } from "../train/network.js";
 import { buildValidationSet } from "../train/validation.js";
 import { calibrationRanges } from "../export/calibrate.js";
-import { calibrateHead, floatLogits } from "../export/head-calibration.js";
+import { calibrateHead, floatHeads } from "../export/head-calibration.js";
 import { quantizeModel } from "../export/quantize.js";
 import { cArray, writeTflite } from "../export/tflite-writer.js";
 import { SHARED_DATA_DIR } from "../data/dataset.js";
@@ -52,7 +52,7 @@ export async function exportModel(options: ExportOptions): Promise<Uint8Array> {
   let headBiasOffset: readonly number[] = [0, 0, 0];
   if (options.validationPhotos > 0) {
     const validation = buildValidationSet(loadPhotos(options.dataDir, split.validation.slice(0, options.validationPhotos)));
-    const head = calibrateHead(floatLogits(network, validation), validation);
+    const head = calibrateHead(floatHeads(network, validation), validation);
     headBiasOffset = head.offsets;
     const show = (m: typeof head.before): string =>
       `face F1 ${m.face.f1.toFixed(3)} (P ${m.face.precision.toFixed(3)} R ${m.face.recall.toFixed(3)}), mask acc ${m.maskAccuracy.toFixed(3)}, share err ${m.maskedShareError.toFixed(1)} pp`;

@@ -33,7 +33,7 @@ export interface TargetWeights {
   readonly noMask: number;
 }
 
-export const DEFAULT_TARGET_WEIGHTS: TargetWeights = Object.freeze({ mask: 20, noMask: 30 });
+export const DEFAULT_TARGET_WEIGHTS: TargetWeights = Object.freeze({ mask: 10, noMask: 15 });
 
 /** A face in tile pixels. */
 export interface TileFace {
@@ -44,32 +44,49 @@ export interface TileFace {
   readonly cls: Face["cls"];
 }
 
+/** Where one tile's targets go: GRID_SIZE² cells from `offset` in each array. */
+export interface TargetArrays {
+  readonly classes: Int32Array;
+  readonly weights: Float32Array;
+  /** Face width / tile width, where sizeWeights is 1. */
+  readonly sizes: Float32Array;
+  readonly sizeWeights: Float32Array;
+}
+
 /**
- * Writes one tile's targets at `offset` (GRID_SIZE² cells): class ids and
- * loss weights. Cells inside the inner half of a face's box other than its
- * center cell are "don't care" (weight 0): the model may fire on them, and
- * decoding merges touching cells. Tiny or mostly cut-off faces are don't care
- * too.
+ * Writes one tile's targets at `offset`. The cell holding a face's center
+ * carries its class. Other cells inside the inner half of a face's box are
+ * "don't care" (weight 0): the model may fire on them, and decoding keeps one
+ * peak and merges nearby ones. Tiny or mostly cut-off faces are don't care
+ * too. The face width is a target on the center and inner cells of the faces
+ * that count (the decoder averages it over the cells around a peak).
  */
 export function writeTargets(
   faces: readonly TileFace[],
-  classes: Int32Array,
-  weights: Float32Array,
+  targets: TargetArrays,
   offset: number,
   targetWeights: TargetWeights = DEFAULT_TARGET_WEIGHTS,
 ): void {
+  const { classes, weights, sizes, sizeWeights } = targets;
   const cells = GRID_SIZE * GRID_SIZE;
   classes.fill(BACKGROUND, offset, offset + cells);
   weights.fill(1, offset, offset + cells);
-  for (const face of faces) {
+  sizes.fill(0, offset, offset + cells);
+  sizeWeights.fill(0, offset, offset + cells);
+  const inner = (face: TileFace): [number, number, number, number] => {
     const cx = (face.x0 + face.x1) / 2;
     const cy = (face.y0 + face.y1) / 2;
     const hw = (face.x1 - face.x0) / 4;
     const hh = (face.y1 - face.y0) / 4;
-    const gx0 = Math.max(0, Math.floor((cx - hw) / CELL_SIZE));
-    const gx1 = Math.min(GRID_SIZE - 1, Math.floor((cx + hw) / CELL_SIZE));
-    const gy0 = Math.max(0, Math.floor((cy - hh) / CELL_SIZE));
-    const gy1 = Math.min(GRID_SIZE - 1, Math.floor((cy + hh) / CELL_SIZE));
+    return [
+      Math.max(0, Math.floor((cx - hw) / CELL_SIZE)),
+      Math.max(0, Math.floor((cy - hh) / CELL_SIZE)),
+      Math.min(GRID_SIZE - 1, Math.floor((cx + hw) / CELL_SIZE)),
+      Math.min(GRID_SIZE - 1, Math.floor((cy + hh) / CELL_SIZE)),
+    ];
+  };
+  for (const face of faces) {
+    const [gx0, gy0, gx1, gy1] = inner(face);
     for (let gy = gy0; gy <= gy1; gy++) for (let gx = gx0; gx <= gx1; gx++) weights[offset + gy * GRID_SIZE + gx] = 0;
   }
   // Largest last, so that it wins a cell shared with a smaller face.
@@ -79,16 +96,27 @@ export function writeTargets(
     const cy = (face.y0 + face.y1) / 2;
     if (cx < 0 || cy < 0 || cx >= INPUT_SIZE || cy >= INPUT_SIZE) continue;
     const cell = offset + Math.floor(cy / CELL_SIZE) * GRID_SIZE + Math.floor(cx / CELL_SIZE);
-    const area = (face.x1 - face.x0) * (face.y1 - face.y0);
+    const width = face.x1 - face.x0;
+    const area = width * (face.y1 - face.y0);
     const visibleW = Math.min(face.x1, INPUT_SIZE) - Math.max(face.x0, 0);
     const visibleH = Math.min(face.y1, INPUT_SIZE) - Math.max(face.y0, 0);
     const visible = (Math.max(0, visibleW) * Math.max(0, visibleH)) / area;
-    if (face.x1 - face.x0 < MIN_FACE_PX || visible < MIN_VISIBLE_SHARE) {
+    if (width < MIN_FACE_PX || visible < MIN_VISIBLE_SHARE) {
       weights[cell] = 0;
       continue;
     }
     classes[cell] = face.cls === "mask" ? MASK : NO_MASK;
     weights[cell] = face.cls === "mask" ? targetWeights.mask : targetWeights.noMask;
+    const [gx0, gy0, gx1, gy1] = inner(face);
+    const fraction = Math.min(1, width / INPUT_SIZE);
+    for (let gy = gy0; gy <= gy1; gy++) {
+      for (let gx = gx0; gx <= gx1; gx++) {
+        sizes[offset + gy * GRID_SIZE + gx] = fraction;
+        sizeWeights[offset + gy * GRID_SIZE + gx] = 1;
+      }
+    }
+    sizes[cell] = fraction;
+    sizeWeights[cell] = 1;
   }
 }
 
@@ -109,26 +137,25 @@ export interface SampleOptions {
   readonly scaleRange: readonly [number, number];
   /** Share of samples centred near a face (the rest are anywhere in the photo). */
   readonly faceCentred: number;
+  /** Share of face-centred samples centred on a no_mask face. */
+  readonly noMaskShare: number;
   readonly augment: boolean;
   readonly targetWeights: TargetWeights;
 }
 
 export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = Object.freeze({
   scaleRange: [0.6, 1.7] as const,
-  faceCentred: 0.6,
+  faceCentred: 0.5,
+  noMaskShare: 0.4,
   augment: true,
   targetWeights: DEFAULT_TARGET_WEIGHTS,
 });
 
-/** A batch in the layout the trainer feeds tfjs. */
-export interface Batch {
+/** A batch in the layout the trainer feeds tfjs: targets [size, 12, 12] each. */
+export interface Batch extends TargetArrays {
   readonly size: number;
   /** [size, 96, 96, 1], pixel / 255. */
   readonly pixels: Float32Array;
-  /** [size, 12, 12] class ids. */
-  readonly classes: Int32Array;
-  /** [size, 12, 12] loss weights. */
-  readonly weights: Float32Array;
 }
 
 export function allocateBatch(size: number): Batch {
@@ -138,6 +165,8 @@ export function allocateBatch(size: number): Batch {
     pixels: new Float32Array(size * INPUT_SIZE * INPUT_SIZE),
     classes: new Int32Array(size * cells),
     weights: new Float32Array(size * cells),
+    sizes: new Float32Array(size * cells),
+    sizeWeights: new Float32Array(size * cells),
   };
 }
 
@@ -145,20 +174,27 @@ const TILE_PIXELS = INPUT_SIZE * INPUT_SIZE;
 
 /**
  * Draws one random training sample from `photo` into slot `index` of `batch`:
- * a square region at a random scale around the evaluation scale, resampled
+ * a square region at a random scale around the evaluation scale, near
+ * `centre` (one of the photo's faces) or anywhere when it is null, resampled
  * with the device's arithmetic, then cheap-sensor augmentation.
  */
-export function drawSample(photo: LabelledPhoto, random: Random, options: SampleOptions, batch: Batch, index: number): void {
+export function drawSample(
+  photo: LabelledPhoto,
+  centre: Face | null,
+  random: Random,
+  options: SampleOptions,
+  batch: Batch,
+  index: number,
+): void {
   const { image, faces } = photo;
   const evalScale = EVAL_SHORT_SIDE / Math.min(image.width, image.height);
   const scale = evalScale * random.logUniform(options.scaleRange[0], options.scaleRange[1]);
   const side = Math.min(Math.round(INPUT_SIZE / scale), image.width, image.height);
   let rx: number;
   let ry: number;
-  if (faces.length > 0 && random.chance(options.faceCentred)) {
-    const face = faces[random.int(faces.length)];
-    const cx = (face.x0 + face.x1) / 2 + random.uniform(-0.45, 0.45) * side;
-    const cy = (face.y0 + face.y1) / 2 + random.uniform(-0.45, 0.45) * side;
+  if (centre) {
+    const cx = (centre.x0 + centre.x1) / 2 + random.uniform(-0.45, 0.45) * side;
+    const cy = (centre.y0 + centre.y1) / 2 + random.uniform(-0.45, 0.45) * side;
     rx = Math.round(cx - side / 2);
     ry = Math.round(cy - side / 2);
   } else {
@@ -177,8 +213,40 @@ export function drawSample(photo: LabelledPhoto, random: Random, options: Sample
   } else {
     for (let i = 0; i < TILE_PIXELS; i++) pixels[i] = tile[i] / 255;
   }
-  const cells = GRID_SIZE * GRID_SIZE;
-  writeTargets(tileFaces, batch.classes, batch.weights, index * cells, options.targetWeights);
+  writeTargets(tileFaces, batch, index * GRID_SIZE * GRID_SIZE, options.targetWeights);
+}
+
+/**
+ * Picks what each training sample shows: a share of samples centred on a
+ * face, the face drawn with its class balanced (no_mask faces are rarer in
+ * the data), the rest anywhere in a random photo.
+ */
+export class SamplePicker {
+  readonly #photos: readonly LabelledPhoto[];
+  readonly #byClass: { readonly mask: [number, Face][]; readonly no_mask: [number, Face][] } = { mask: [], no_mask: [] };
+  readonly #options: SampleOptions;
+
+  constructor(photos: readonly LabelledPhoto[], options: SampleOptions) {
+    if (photos.length === 0) throw new Error("no training photos");
+    this.#photos = photos;
+    this.#options = options;
+    photos.forEach((photo, i) => {
+      for (const face of photo.faces) this.#byClass[face.cls].push([i, face]);
+    });
+  }
+
+  fill(random: Random, batch: Batch): void {
+    for (let i = 0; i < batch.size; i++) {
+      let photo = random.int(this.#photos.length);
+      let centre: Face | null = null;
+      if (random.chance(this.#options.faceCentred)) {
+        const preferred = random.chance(this.#options.noMaskShare) ? this.#byClass.no_mask : this.#byClass.mask;
+        const pool = preferred.length > 0 ? preferred : this.#byClass.mask.length > 0 ? this.#byClass.mask : this.#byClass.no_mask;
+        if (pool.length > 0) [photo, centre] = pool[random.int(pool.length)];
+      }
+      drawSample(this.#photos[photo], centre, random, this.#options, batch, i);
+    }
+  }
 }
 
 /**

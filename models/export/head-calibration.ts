@@ -9,23 +9,31 @@ import * as tf from "@tensorflow/tfjs";
 import { DEFAULT_FACE_THRESHOLD } from "../../src/detect/grid-decoder.js";
 import { GRID_SIZE, INPUT_SIZE } from "../train/architecture.js";
 import type { Network } from "../train/network.js";
-import { type ValidationSet, metricsAt } from "../train/validation.js";
+import { type ValidationSet, metricsAt, quantizeUnit } from "../train/validation.js";
 import type { Metrics } from "../eval/protocol.js";
-import { SOFTMAX_SCALE, SOFTMAX_ZERO_POINT } from "./quantize.js";
 
 const CELLS = GRID_SIZE * GRID_SIZE;
 
-export function floatLogits(network: Network, set: ValidationSet, batchSize = 64): Float32Array {
+/** The float network's class logits on the set's tiles, and its sizes quantized as the int8 model gives them. */
+export interface FloatHeads {
+  readonly logits: Float32Array;
+  readonly sizes: Int8Array | null;
+}
+
+export function floatHeads(network: Network, set: ValidationSet, batchSize = 64): FloatHeads {
   const logits = new Float32Array(set.tileCount * CELLS * 3);
+  const sizes = network.architecture.sizeHead ? new Int8Array(set.tileCount * CELLS) : null;
   const tilePixels = INPUT_SIZE * INPUT_SIZE;
   for (let start = 0; start < set.tileCount; start += batchSize) {
     const n = Math.min(batchSize, set.tileCount - start);
     tf.tidy(() => {
       const x = tf.tensor4d(set.pixels.subarray(start * tilePixels, (start + n) * tilePixels), [n, INPUT_SIZE, INPUT_SIZE, 1]);
-      logits.set(network.logits(x).dataSync(), start * CELLS * 3);
+      const heads = network.heads(x);
+      logits.set(heads.logits.dataSync(), start * CELLS * 3);
+      if (sizes && heads.sizes) heads.sizes.dataSync().forEach((v, i) => (sizes[start * CELLS + i] = quantizeUnit(v)));
     });
   }
-  return logits;
+  return { logits, sizes };
 }
 
 /** Softmax of logits + offsets per cell, quantized as the int8 model's output. */
@@ -40,10 +48,9 @@ export function quantizedProbabilities(logits: Float32Array, offsets: readonly n
     const eb = Math.exp(b - m);
     const ec = Math.exp(c - m);
     const sum = ea + eb + ec;
-    [ea, eb, ec].forEach((e, k) => {
-      const q = Math.round(e / sum / SOFTMAX_SCALE) + SOFTMAX_ZERO_POINT;
-      out[i + k] = q < -128 ? -128 : q > 127 ? 127 : q;
-    });
+    out[i] = quantizeUnit(ea / sum);
+    out[i + 1] = quantizeUnit(eb / sum);
+    out[i + 2] = quantizeUnit(ec / sum);
   }
   return out;
 }
@@ -59,27 +66,33 @@ export interface HeadCalibration {
 
 const logit = (p: number): number => Math.log(p / (1 - p));
 
+/** Validation F1 may drop this much (relative) to buy a smaller masked-share error. */
+export const F1_TOLERANCE = 0.02;
+
 /**
- * Picks the background offset that maximizes validation face F1 at the
- * device's threshold, then the mask offset that minimizes the validation
- * masked-share error (ties: better mask accuracy).
+ * Searches the background and mask offsets together: for each mask offset,
+ * the background offset with the best validation face F1 at the device's
+ * threshold; then, among those within F1_TOLERANCE of the best F1, the one
+ * with the smallest validation masked-share error. (A mask offset also moves
+ * 1 - P(background), hence the joint search.)
  */
-export function calibrateHead(logits: Float32Array, set: ValidationSet): HeadCalibration {
-  const atOffsets = (offsets: readonly number[]): Metrics => metricsAt(set, quantizedProbabilities(logits, offsets), DEFAULT_FACE_THRESHOLD);
+export function calibrateHead(heads: FloatHeads, set: ValidationSet): HeadCalibration {
+  const atOffsets = (offsets: readonly number[]): Metrics =>
+    metricsAt(set, { probabilities: quantizedProbabilities(heads.logits, offsets), sizes: heads.sizes }, DEFAULT_FACE_THRESHOLD);
   const before = atOffsets([0, 0, 0]);
-  let best = { f1: -1, threshold: DEFAULT_FACE_THRESHOLD, background: 0 };
-  for (let t = 0.3; t <= 0.975; t += 0.025) {
-    const background = logit(t) - logit(DEFAULT_FACE_THRESHOLD);
-    const f1 = atOffsets([background, 0, 0]).face.f1;
-    if (f1 > best.f1) best = { f1, threshold: Math.round(t * 1000) / 1000, background };
+  const candidates: { offsets: [number, number, number]; threshold: number; metrics: Metrics }[] = [];
+  for (let mask = -1.5; mask <= 1.501; mask += 0.25) {
+    let best: (typeof candidates)[number] | null = null;
+    for (let t = 0.3; t <= 0.976; t += 0.025) {
+      const offsets: [number, number, number] = [logit(t) - logit(DEFAULT_FACE_THRESHOLD), mask, 0];
+      const metrics = atOffsets(offsets);
+      if (!best || metrics.face.f1 > best.metrics.face.f1) best = { offsets, threshold: Math.round(t * 1000) / 1000, metrics };
+    }
+    if (best) candidates.push(best);
   }
-  let chosen = { mask: 0, metrics: atOffsets([best.background, 0, 0]) };
-  for (let mask = -2; mask <= 2.001; mask += 0.1) {
-    const metrics = atOffsets([best.background, mask, 0]);
-    const better =
-      metrics.maskedShareError < chosen.metrics.maskedShareError - 1e-9 ||
-      (Math.abs(metrics.maskedShareError - chosen.metrics.maskedShareError) < 1e-9 && metrics.maskAccuracy > chosen.metrics.maskAccuracy);
-    if (better) chosen = { mask: Math.round(mask * 10) / 10, metrics };
-  }
-  return { offsets: [best.background, chosen.mask, 0], threshold: best.threshold, before, after: chosen.metrics };
+  const topF1 = Math.max(...candidates.map((c) => c.metrics.face.f1));
+  const eligible = candidates.filter((c) => c.metrics.face.f1 >= topF1 * (1 - F1_TOLERANCE));
+  eligible.sort((a, b) => a.metrics.maskedShareError - b.metrics.maskedShareError || b.metrics.face.f1 - a.metrics.face.f1);
+  const chosen = eligible[0];
+  return { offsets: chosen.offsets, threshold: chosen.threshold, before, after: chosen.metrics };
 }

@@ -4,7 +4,7 @@
  * input scale x weight scale, asymmetric int8 activations from ranges
  * calibrated on training tiles, softmax output at scale 1/256, zero point -128.
  */
-import { type Activation, layerShapes } from "../train/architecture.js";
+import { layerShapes } from "../train/architecture.js";
 import type { FloatModel } from "../train/network.js";
 
 export type QuantType = "int8" | "int32";
@@ -29,9 +29,10 @@ export type QuantOp =
       readonly bias: number;
       readonly output: number;
       readonly stride: number;
-      readonly activation: Activation;
+      readonly activation: "relu6" | "none";
     }
-  | { readonly kind: "softmax"; readonly input: number; readonly output: number };
+  | { readonly kind: "softmax"; readonly input: number; readonly output: number }
+  | { readonly kind: "logistic"; readonly input: number; readonly output: number };
 
 export interface QuantModel {
   readonly description: string;
@@ -109,12 +110,17 @@ export function quantizeModel(model: FloatModel, ranges: readonly Range[], optio
     quantizedDimension: 0,
   });
   let inputScale = INPUT_SCALE;
+  // Both heads read the last hidden layer's output.
+  let hidden = current;
+  let hiddenScale = inputScale;
+  const outputs: number[] = [];
   shapes.forEach((shape, i) => {
-    const { layer } = shape;
+    const { layer, role } = shape;
     const floats = model.layers[i];
     const k = layer.kernel;
-    const isHead = i === shapes.length - 1;
     const channels = shape.outChannels;
+    const source = role === "hidden" ? current : hidden;
+    const sourceScale = role === "hidden" ? inputScale : hiddenScale;
     const { q, scales } = quantizeWeightsChannelsLast(floats.kernel, channels);
     const weights =
       layer.kind === "conv"
@@ -136,8 +142,8 @@ export function quantizeModel(model: FloatModel, ranges: readonly Range[], optio
             quantizedDimension: 3,
             data: q,
           });
-    const biasScales = scales.map((s) => Math.fround(inputScale * s));
-    const offsets = isHead ? (options.headBiasOffset ?? []) : [];
+    const biasScales = scales.map((s) => Math.fround(sourceScale * s));
+    const offsets = role === "classes" ? (options.headBiasOffset ?? []) : [];
     const biasData = Int32Array.from(floats.bias, (b, c) => Math.round((b + (offsets[c] ?? 0)) / biasScales[c]));
     const bias = add({
       name: `layer${i}/bias`,
@@ -148,36 +154,44 @@ export function quantizeModel(model: FloatModel, ranges: readonly Range[], optio
       quantizedDimension: 0,
       data: biasData,
     });
-    const { scale, zeroPoint } = activationQuantization(
-      layer.activation === "relu6" ? { min: 0, max: Math.min(6, ranges[i].max) } : ranges[i],
-    );
+    // Hidden layers clip at 6 (ReLU6); the heads' logits keep their calibrated range.
+    const range = layer.activation === "relu6" ? { min: 0, max: Math.min(6, ranges[i].max) } : ranges[i];
+    const { scale, zeroPoint } = activationQuantization(range);
+    const grid = [1, shape.outSize, shape.outSize, channels];
     const output = add({
-      name: isHead ? "logits" : `layer${i}/output`,
-      shape: [1, shape.outSize, shape.outSize, channels],
+      name: role === "hidden" ? `layer${i}/output` : role === "classes" ? "class_logits" : "size_logits",
+      shape: grid,
       type: "int8",
       scales: [scale],
       zeroPoints: [zeroPoint],
       quantizedDimension: 0,
     });
-    ops.push({ kind: layer.kind, input: current, weights, bias, output, stride: layer.stride, activation: layer.activation });
-    current = output;
-    inputScale = scale;
+    const activation = layer.activation === "relu6" ? "relu6" : "none";
+    ops.push({ kind: layer.kind, input: source, weights, bias, output, stride: layer.stride, activation });
+    if (role === "hidden") {
+      current = output;
+      inputScale = scale;
+      hidden = output;
+      hiddenScale = scale;
+      return;
+    }
+    // Softmax and logistic outputs: TFLite's int8 convention, scale 1/256, zero point -128.
+    const final = add({
+      name: role === "classes" ? "probabilities" : "sizes",
+      shape: grid,
+      type: "int8",
+      scales: [SOFTMAX_SCALE],
+      zeroPoints: [SOFTMAX_ZERO_POINT],
+      quantizedDimension: 0,
+    });
+    ops.push({ kind: role === "classes" ? "softmax" : "logistic", input: output, output: final });
+    outputs.push(final);
   });
-  const last = shapes[shapes.length - 1];
-  const probabilities = add({
-    name: "probabilities",
-    shape: [1, last.outSize, last.outSize, last.outChannels],
-    type: "int8",
-    scales: [SOFTMAX_SCALE],
-    zeroPoints: [SOFTMAX_ZERO_POINT],
-    quantizedDimension: 0,
-  });
-  ops.push({ kind: "softmax", input: current, output: probabilities });
   return {
     description: options.description ?? model.architecture.name,
     tensors,
     ops,
     inputs: [0],
-    outputs: [probabilities],
+    outputs,
   };
 }

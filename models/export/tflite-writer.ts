@@ -30,6 +30,7 @@ const OPERATORS: Readonly<Record<QuantOp["kind"], { code: number; version: numbe
   conv: { code: BuiltinOperator.CONV_2D, version: 3 },
   depthwise: { code: BuiltinOperator.DEPTHWISE_CONV_2D, version: 3 },
   softmax: { code: BuiltinOperator.SOFTMAX, version: 2 },
+  logistic: { code: BuiltinOperator.LOGISTIC, version: 2 },
 });
 
 const BUFFER_ALIGNMENT = 16;
@@ -99,6 +100,7 @@ function writeTensor(builder: Builder, tensor: QuantTensor, buffer: number): num
 }
 
 function writeOptions(builder: Builder, op: QuantOp): { type: number; table: number } {
+  if (op.kind === "logistic") return { type: BuiltinOptions.NONE, table: 0 };
   if (op.kind === "softmax") {
     builder.startObject(1);
     builder.addFieldFloat32(SoftmaxOptionsField.beta, 1, 0);
@@ -142,7 +144,7 @@ export function writeTflite(model: QuantModel): Uint8Array {
 
   const tensors = model.tensors.map((tensor, i) => writeTensor(builder, tensor, bufferOfTensor[i]));
   const operators = model.ops.map((op) => {
-    const inputs = intVector(builder, op.kind === "softmax" ? [op.input] : [op.input, op.weights, op.bias]);
+    const inputs = intVector(builder, op.kind === "conv" || op.kind === "depthwise" ? [op.input, op.weights, op.bias] : [op.input]);
     const outputs = intVector(builder, [op.output]);
     const options = writeOptions(builder, op);
     builder.startObject(14);
@@ -150,7 +152,7 @@ export function writeTflite(model: QuantModel): Uint8Array {
     builder.addFieldOffset(OperatorField.inputs, inputs, 0);
     builder.addFieldOffset(OperatorField.outputs, outputs, 0);
     builder.addFieldInt8(OperatorField.builtin_options_type, options.type, 0);
-    builder.addFieldOffset(OperatorField.builtin_options, options.table, 0);
+    if (options.table !== 0) builder.addFieldOffset(OperatorField.builtin_options, options.table, 0);
     return builder.endObject();
   });
 

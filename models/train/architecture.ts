@@ -5,7 +5,7 @@
  * [background, mask, no_mask] logits out (8-pixel cells), softmax on top.
  */
 
-export type Activation = "relu6" | "none";
+export type Activation = "relu6" | "none" | "sigmoid";
 
 export interface ConvLayer {
   readonly kind: "conv";
@@ -30,6 +30,11 @@ export interface Architecture {
   /** Hidden layers (all "same" padding), then a 1x1 conv head to `classes` logits per cell. */
   readonly layers: readonly Layer[];
   readonly classes: number;
+  /**
+   * A second 1x1 conv head on the last hidden layer: face width as a fraction
+   * of the tile width (sigmoid), the model's optional outputs[1].
+   */
+  readonly sizeHead: boolean;
 }
 
 export const INPUT_SIZE = 96;
@@ -47,6 +52,7 @@ export const MASK_FOMO: Architecture = Object.freeze({
   name: "mask-fomo",
   inputSize: INPUT_SIZE,
   classes: CLASS_COUNT,
+  sizeHead: true,
   layers: Object.freeze([
     conv(8, 3, 2), // 48x48x8
     dw(3, 2), // 24x24x8
@@ -67,6 +73,7 @@ export const MASK_FOMO_TINY: Architecture = Object.freeze({
   name: "mask-fomo-tiny",
   inputSize: INPUT_SIZE,
   classes: CLASS_COUNT,
+  sizeHead: true,
   layers: Object.freeze([conv(4, 3, 2), dw(3, 2), conv(8, 1, 1), dw(3, 2), conv(8, 1, 1)]),
 });
 
@@ -75,8 +82,11 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.free
   [MASK_FOMO_TINY.name]: MASK_FOMO_TINY,
 });
 
-/** One layer's shapes and cost, the head included (its activation is "none"). */
+export type LayerRole = "hidden" | "classes" | "size";
+
+/** One layer's shapes and cost, the heads included. */
 export interface LayerShape {
+  readonly role: LayerRole;
   readonly layer: Layer;
   readonly inSize: number;
   readonly inChannels: number;
@@ -88,23 +98,32 @@ export interface LayerShape {
   readonly params: number;
 }
 
-/** Shapes of every layer, the 1x1 head last. */
+function shapeOf(role: LayerRole, layer: Layer, size: number, channels: number): LayerShape {
+  const outSize = Math.ceil(size / layer.stride);
+  const outChannels = layer.kind === "conv" ? layer.filters : channels;
+  const k2 = layer.kernel * layer.kernel;
+  const macs = layer.kind === "conv" ? outSize * outSize * outChannels * channels * k2 : outSize * outSize * channels * k2;
+  const params = layer.kind === "conv" ? k2 * channels * outChannels + outChannels : k2 * channels + channels;
+  return { role, layer, inSize: size, inChannels: channels, outSize, outChannels, macs, params };
+}
+
+/**
+ * Shapes of every layer: the hidden ones in order, then the class head, then
+ * the size head when there is one (both heads read the last hidden layer).
+ */
 export function layerShapes(arch: Architecture): LayerShape[] {
-  const head: ConvLayer = { kind: "conv", filters: arch.classes, kernel: 1, stride: 1, activation: "none" };
   const shapes: LayerShape[] = [];
   let size = arch.inputSize;
   let channels = 1;
-  for (const layer of [...arch.layers, head]) {
-    const outSize = Math.ceil(size / layer.stride);
-    const outChannels = layer.kind === "conv" ? layer.filters : channels;
-    const k2 = layer.kernel * layer.kernel;
-    const macs = layer.kind === "conv" ? outSize * outSize * outChannels * channels * k2 : outSize * outSize * channels * k2;
-    const params = layer.kind === "conv" ? k2 * channels * outChannels + outChannels : k2 * channels + channels;
-    shapes.push({ layer, inSize: size, inChannels: channels, outSize, outChannels, macs, params });
-    size = outSize;
-    channels = outChannels;
+  for (const layer of arch.layers) {
+    const shape = shapeOf("hidden", layer, size, channels);
+    shapes.push(shape);
+    size = shape.outSize;
+    channels = shape.outChannels;
   }
   if (size !== GRID_SIZE && arch.inputSize === INPUT_SIZE) throw new Error(`${arch.name}: output grid ${size}, expected ${GRID_SIZE}`);
+  shapes.push(shapeOf("classes", { kind: "conv", filters: arch.classes, kernel: 1, stride: 1, activation: "none" }, size, channels));
+  if (arch.sizeHead) shapes.push(shapeOf("size", { kind: "conv", filters: 1, kernel: 1, stride: 1, activation: "sigmoid" }, size, channels));
   return shapes;
 }
 

@@ -29,9 +29,9 @@ export class Network {
   }
 
   /**
-   * He-initialised (uniform, fan-in), biases zero except the head's, which
-   * start at the class prior so that early training is not swamped by
-   * background cells.
+   * He-initialised (uniform, fan-in), biases zero except the class head's,
+   * which start at the class prior so that early training is not swamped by
+   * background cells, and the size head's (a typical face, 1/6 of the tile).
    */
   static create(architecture: Architecture, seed: number, headPrior: readonly number[]): Network {
     const shapes = layerShapes(architecture);
@@ -40,9 +40,14 @@ export class Network {
     shapes.forEach((shape, i) => {
       const kernelShape = kernelShapeOf(shape);
       const fanIn = shape.layer.kernel * shape.layer.kernel * (shape.layer.kind === "conv" ? shape.inChannels : 1);
-      const limit = Math.sqrt(6 / fanIn) * (i === shapes.length - 1 ? 0.1 : 1);
+      const limit = Math.sqrt(6 / fanIn) * (shape.role === "hidden" ? 1 : 0.1);
       kernels.push(tf.variable(tf.randomUniform(kernelShape, -limit, limit, "float32", seed + i), true, `kernel${i}`));
-      const bias = i === shapes.length - 1 ? tf.tensor1d(headPrior.map((p) => Math.log(p))) : tf.zeros([shape.outChannels]);
+      const bias =
+        shape.role === "classes"
+          ? tf.tensor1d(headPrior.map((p) => Math.log(p)))
+          : shape.role === "size"
+            ? tf.tensor1d([Math.log(1 / 5)])
+            : tf.zeros([shape.outChannels]);
       biases.push(tf.variable(bias as tf.Tensor1D, true, `bias${i}`));
     });
     return new Network(architecture, kernels, biases);
@@ -64,25 +69,41 @@ export class Network {
     return [...this.kernels, ...this.biases];
   }
 
-  /** Logits [batch, 12, 12, classes] for inputs [batch, 96, 96, 1] holding pixel / 255. */
+  /** Class logits [batch, 12, 12, classes] for inputs [batch, 96, 96, 1] holding pixel / 255. */
   logits(input: tf.Tensor4D): tf.Tensor4D {
-    const outputs = this.activations(input);
-    return outputs[outputs.length - 1];
+    return this.heads(input).logits;
   }
 
-  /** Every layer's output (after its activation), the head's logits last. */
+  /** Class logits and, with a size head, face widths as fractions of the tile ([batch, 12, 12, 1], after the sigmoid). */
+  heads(input: tf.Tensor4D): { logits: tf.Tensor4D; sizes: tf.Tensor4D | null } {
+    const outputs = this.activations(input);
+    const classes = this.shapes.findIndex((s) => s.role === "classes");
+    const size = this.shapes.findIndex((s) => s.role === "size");
+    return { logits: outputs[classes], sizes: size >= 0 ? tf.sigmoid(outputs[size]) : null };
+  }
+
+  /**
+   * Every layer's output in layerShapes order: hidden layers after their
+   * activation, heads before any (class logits; size logits before the sigmoid).
+   */
   activations(input: tf.Tensor4D): tf.Tensor4D[] {
     const outputs: tf.Tensor4D[] = [];
     let x = input;
+    let hidden = input;
     this.shapes.forEach((shape, i) => {
       const { layer } = shape;
+      const source = shape.role === "hidden" ? x : hidden;
       const y =
         layer.kind === "conv"
-          ? tf.conv2d(x, this.kernels[i], layer.stride, "same")
-          : tf.depthwiseConv2d(x, this.kernels[i], layer.stride, "same");
+          ? tf.conv2d(source, this.kernels[i], layer.stride, "same")
+          : tf.depthwiseConv2d(source, this.kernels[i], layer.stride, "same");
       const biased = tf.add(y, this.biases[i]) as tf.Tensor4D;
-      x = layer.activation === "relu6" ? tf.relu6(biased) : biased;
-      outputs.push(x);
+      const out = layer.activation === "relu6" ? tf.relu6(biased) : biased;
+      if (shape.role === "hidden") {
+        x = out;
+        hidden = out;
+      }
+      outputs.push(out);
     });
     return outputs;
   }

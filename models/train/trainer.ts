@@ -1,10 +1,10 @@
 /** The training loop: random augmented crops, weighted cross-entropy, Adam with warm-up and cosine decay. */
 import * as tf from "@tensorflow/tfjs";
-import { GRID_SIZE, INPUT_SIZE, type Architecture } from "./architecture.js";
+import { INPUT_SIZE, type Architecture } from "./architecture.js";
 import { Network } from "./network.js";
-import { type Batch, type LabelledPhoto, type SampleOptions, allocateBatch, drawSample } from "../data/samples.js";
+import { type LabelledPhoto, type SampleOptions, SamplePicker, allocateBatch } from "../data/samples.js";
 import { Random } from "../data/random.js";
-import { type ValidationResult, type ValidationSet, validate, weightedLoss } from "./validation.js";
+import { type ValidationResult, type ValidationSet, targetTensors, validate, weightedLoss } from "./validation.js";
 
 export interface TrainOptions {
   readonly architecture: Architecture;
@@ -42,10 +42,10 @@ export function learningRateAt(step: number, totalSteps: number, peak: number): 
 }
 
 /** Background / mask / no_mask shares of cells, to start the head's bias at the prior. */
-export function headPrior(photos: readonly LabelledPhoto[], options: SampleOptions, seed: number): number[] {
+export function headPrior(picker: SamplePicker, seed: number): number[] {
   const random = new Random(seed ^ 0x5eed);
   const batch = allocateBatch(64);
-  for (let i = 0; i < batch.size; i++) drawSample(photos[random.int(photos.length)], random, options, batch, i);
+  picker.fill(random, batch);
   const counts = [1, 1, 1];
   for (const c of batch.classes) counts[c]++;
   const total = counts.reduce((a, b) => a + b, 0);
@@ -55,10 +55,6 @@ export function headPrior(photos: readonly LabelledPhoto[], options: SampleOptio
 export interface TrainHooks {
   onStep?(step: number, totalSteps: number, loss: number | null): void;
   onEpoch?(record: EpochRecord, network: Network): void;
-}
-
-export function fillBatch(photos: readonly LabelledPhoto[], random: Random, options: SampleOptions, batch: Batch): void {
-  for (let i = 0; i < batch.size; i++) drawSample(photos[random.int(photos.length)], random, options, batch, i);
 }
 
 /** Lets timers (the progress bar's redraws) run between steps. */
@@ -73,7 +69,8 @@ export async function train(
 ): Promise<Network> {
   if (photos.length === 0) throw new Error("train: no training photos");
   const random = new Random(options.seed);
-  const network = initial ?? Network.create(options.architecture, options.seed, headPrior(photos, options.samples, options.seed));
+  const picker = new SamplePicker(photos, options.samples);
+  const network = initial ?? Network.create(options.architecture, options.seed, headPrior(picker, options.seed));
   const optimizer = new ScheduledAdam(options.learningRate);
   const batch = allocateBatch(options.batchSize);
   const totalSteps = options.epochs * options.stepsPerEpoch;
@@ -82,14 +79,13 @@ export async function train(
     const started = Date.now();
     let lossSum = 0;
     for (let i = 0; i < options.stepsPerEpoch; i++, step++) {
-      fillBatch(photos, random, options.samples, batch);
+      picker.fill(random, batch);
       optimizer.setLearningRate(learningRateAt(step, totalSteps, options.learningRate));
       // Reading the loss back forces a sync; every step is fine at this size.
       const loss = tf.tidy(() => {
         const x = tf.tensor4d(batch.pixels, [batch.size, INPUT_SIZE, INPUT_SIZE, 1]);
-        const classes = tf.tensor3d(batch.classes, [batch.size, GRID_SIZE, GRID_SIZE], "int32");
-        const weights = tf.tensor3d(batch.weights, [batch.size, GRID_SIZE, GRID_SIZE]);
-        const value = optimizer.minimize(() => weightedLoss(network.logits(x), classes, weights), true, network.variables);
+        const targets = targetTensors(batch, 0, batch.size);
+        const value = optimizer.minimize(() => weightedLoss(network.heads(x), targets), true, network.variables);
         return value ? value.dataSync()[0] : NaN;
       });
       if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at step ${step}`);

@@ -13,7 +13,7 @@ import { FrameTiler } from "../../src/frame/frame-tiler.js";
 import { type TilePlan, tileToFrame } from "../../src/frame/tile-plan.js";
 import type { TensorSpec } from "../../src/interfaces/index.js";
 import { GRID_SIZE, INPUT_SIZE } from "./architecture.js";
-import { type LabelledPhoto, facesInTile, writeTargets } from "../data/samples.js";
+import { type LabelledPhoto, type TargetArrays, facesInTile, writeTargets } from "../data/samples.js";
 import { INPUT_SCALE, INPUT_ZERO_POINT, SOFTMAX_SCALE, SOFTMAX_ZERO_POINT } from "../export/quantize.js";
 import { EVAL_SHORT_SIDE, EVAL_STRIDE, type Metrics, matchPhoto, summarize } from "../eval/protocol.js";
 import type { Network } from "./network.js";
@@ -21,25 +21,34 @@ import type { Network } from "./network.js";
 const TILE_PIXELS = INPUT_SIZE * INPUT_SIZE;
 const CELLS = GRID_SIZE * GRID_SIZE;
 
-/** The int8 model's output spec, which the float network's probabilities are quantized to for decoding. */
+/** The int8 model's output specs, which the float network's outputs are quantized to for decoding. */
 export const PROBABILITIES_SPEC: TensorSpec = Object.freeze({
   shape: Object.freeze([1, GRID_SIZE, GRID_SIZE, 3]),
   scale: SOFTMAX_SCALE,
   zeroPoint: SOFTMAX_ZERO_POINT,
 });
+export const SIZES_SPEC: TensorSpec = Object.freeze({
+  shape: Object.freeze([1, GRID_SIZE, GRID_SIZE, 1]),
+  scale: SOFTMAX_SCALE,
+  zeroPoint: SOFTMAX_ZERO_POINT,
+});
+
+/** A probability (0..1) as the int8 model writes it: scale 1/256, zero point -128. */
+export function quantizeUnit(p: number): number {
+  const q = Math.round(p / SOFTMAX_SCALE) + SOFTMAX_ZERO_POINT;
+  return q < -128 ? -128 : q > 127 ? 127 : q;
+}
 
 /** The device's tiler configured for the evaluation protocol. */
 export function protocolTiler(): FrameTiler {
   return new FrameTiler({ input: { scale: INPUT_SCALE, zeroPoint: INPUT_ZERO_POINT }, scaledShortSide: EVAL_SHORT_SIDE, stride: EVAL_STRIDE });
 }
 
-export interface ValidationSet {
+export interface ValidationSet extends TargetArrays {
   readonly photos: readonly LabelledPhoto[];
   readonly plans: readonly TilePlan[];
   readonly tileCount: number;
   readonly pixels: Float32Array;
-  readonly classes: Int32Array;
-  readonly weights: Float32Array;
   /** Per tile: photo index and tile index in that photo's plan. */
   readonly tiles: readonly { readonly photo: number; readonly index: number }[];
 }
@@ -49,8 +58,12 @@ export function buildValidationSet(photos: readonly LabelledPhoto[]): Validation
   const plans = photos.map((photo) => tiler.plan(photo.image));
   const tiles = plans.flatMap((plan, photo) => plan.origins.map((_, index) => ({ photo, index })));
   const pixels = new Float32Array(tiles.length * TILE_PIXELS);
-  const classes = new Int32Array(tiles.length * CELLS);
-  const weights = new Float32Array(tiles.length * CELLS);
+  const targets: TargetArrays = {
+    classes: new Int32Array(tiles.length * CELLS),
+    weights: new Float32Array(tiles.length * CELLS),
+    sizes: new Float32Array(tiles.length * CELLS),
+    sizeWeights: new Float32Array(tiles.length * CELLS),
+  };
   const tile = new Int8Array(TILE_PIXELS);
   tiles.forEach(({ photo, index }, t) => {
     const { image, faces } = photos[photo];
@@ -60,19 +73,46 @@ export function buildValidationSet(photos: readonly LabelledPhoto[]): Validation
     const { x: ox, y: oy } = plan.origins[index];
     const scale = plan.sw / plan.rw;
     const tileFaces = facesInTile(faces, plan.rx, plan.ry, scale).map((f) => ({ ...f, x0: f.x0 - ox, x1: f.x1 - ox, y0: f.y0 - oy, y1: f.y1 - oy }));
-    writeTargets(tileFaces, classes, weights, t * CELLS);
+    writeTargets(tileFaces, targets, t * CELLS);
   });
-  return { photos, plans, tileCount: tiles.length, pixels, classes, weights, tiles };
+  return { photos, plans, tileCount: tiles.length, pixels, ...targets, tiles };
 }
 
-/** Mean weighted cross-entropy of logits [n,12,12,3] against class ids and weights. */
-export function weightedLoss(logits: tf.Tensor4D, classes: tf.Tensor, weights: tf.Tensor): tf.Scalar {
+/** Weight of the size loss (mean absolute error of width / tile width) beside the class loss. */
+export const SIZE_LOSS_WEIGHT = 4;
+
+/**
+ * Mean weighted cross-entropy of logits [n,12,12,3] against class ids and
+ * weights, plus SIZE_LOSS_WEIGHT x the weighted mean absolute size error when
+ * the network has a size head.
+ */
+export function weightedLoss(
+  heads: { logits: tf.Tensor4D; sizes: tf.Tensor4D | null },
+  targets: { classes: tf.Tensor; weights: tf.Tensor; sizes: tf.Tensor; sizeWeights: tf.Tensor },
+): tf.Scalar {
   return tf.tidy(() => {
+    const { logits } = heads;
     const logProbs = tf.logSoftmax(logits);
-    const oneHot = tf.oneHot(classes.flatten(), 3).reshape(logits.shape);
+    const oneHot = tf.oneHot(targets.classes.flatten(), 3).reshape(logits.shape);
     const ce = tf.neg(tf.sum(tf.mul(oneHot, logProbs), -1));
-    return tf.div(tf.sum(tf.mul(ce, weights)), tf.maximum(tf.sum(weights), 1)) as tf.Scalar;
+    const classLoss = tf.div(tf.sum(tf.mul(ce, targets.weights)), tf.maximum(tf.sum(targets.weights), 1));
+    if (!heads.sizes) return classLoss as tf.Scalar;
+    const error = tf.abs(tf.sub(heads.sizes.reshape(targets.sizes.shape), targets.sizes));
+    const sizeLoss = tf.div(tf.sum(tf.mul(error, targets.sizeWeights)), tf.maximum(tf.sum(targets.sizeWeights), 1));
+    return tf.add(classLoss, tf.mul(sizeLoss, SIZE_LOSS_WEIGHT)) as tf.Scalar;
   });
+}
+
+/** Target tensors [n, 12, 12] of cells [start, start + n) of `targets`. */
+export function targetTensors(targets: TargetArrays, start: number, n: number): { classes: tf.Tensor; weights: tf.Tensor; sizes: tf.Tensor; sizeWeights: tf.Tensor } {
+  const shape: [number, number, number] = [n, GRID_SIZE, GRID_SIZE];
+  const range = [start * CELLS, (start + n) * CELLS] as const;
+  return {
+    classes: tf.tensor3d(targets.classes.subarray(...range), shape, "int32"),
+    weights: tf.tensor3d(targets.weights.subarray(...range), shape),
+    sizes: tf.tensor3d(targets.sizes.subarray(...range), shape),
+    sizeWeights: tf.tensor3d(targets.sizeWeights.subarray(...range), shape),
+  };
 }
 
 export interface ValidationResult {
@@ -83,41 +123,50 @@ export interface ValidationResult {
 
 export const VALIDATION_THRESHOLDS: readonly number[] = Object.freeze([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]);
 
-/** Probabilities quantized as the int8 model outputs them ([tiles, 12, 12, 3]), and the weighted loss. */
-export function predict(network: Network, set: ValidationSet, batchSize = 64): { outputs: Int8Array; loss: number } {
-  const outputs = new Int8Array(set.tileCount * CELLS * 3);
+/** The model's outputs as the int8 model gives them, per tile. */
+export interface TileOutputs {
+  /** [tiles, 12, 12, 3] probabilities. */
+  readonly probabilities: Int8Array;
+  /** [tiles, 12, 12] widths, when the network has a size head. */
+  readonly sizes: Int8Array | null;
+}
+
+/** Outputs quantized as the int8 model gives them, and the mean loss (weighted by batch). */
+export function predict(network: Network, set: ValidationSet, batchSize = 64): { outputs: TileOutputs; loss: number } {
+  const probabilities = new Int8Array(set.tileCount * CELLS * 3);
+  const sizes = network.architecture.sizeHead ? new Int8Array(set.tileCount * CELLS) : null;
   let lossSum = 0;
-  let weightSum = 0;
   for (let start = 0; start < set.tileCount; start += batchSize) {
     const n = Math.min(batchSize, set.tileCount - start);
     tf.tidy(() => {
       const x = tf.tensor4d(set.pixels.subarray(start * TILE_PIXELS, (start + n) * TILE_PIXELS), [n, INPUT_SIZE, INPUT_SIZE, 1]);
-      const logits = network.logits(x);
-      const classes = tf.tensor3d(set.classes.subarray(start * CELLS, (start + n) * CELLS), [n, GRID_SIZE, GRID_SIZE], "int32");
-      const w = set.weights.subarray(start * CELLS, (start + n) * CELLS);
-      const batchWeight = w.reduce((a, b) => a + b, 0);
-      lossSum += weightedLoss(logits, classes, tf.tensor3d(w, [n, GRID_SIZE, GRID_SIZE])).dataSync()[0] * batchWeight;
-      weightSum += batchWeight;
-      const probs = tf.softmax(logits).dataSync();
-      const base = start * CELLS * 3;
-      for (let i = 0; i < probs.length; i++) {
-        const q = Math.round(probs[i] / SOFTMAX_SCALE) + SOFTMAX_ZERO_POINT;
-        outputs[base + i] = q < -128 ? -128 : q > 127 ? 127 : q;
+      const heads = network.heads(x);
+      lossSum += weightedLoss(heads, targetTensors(set, start, n)).dataSync()[0] * n;
+      const probs = tf.softmax(heads.logits).dataSync();
+      for (let i = 0; i < probs.length; i++) probabilities[start * CELLS * 3 + i] = quantizeUnit(probs[i]);
+      if (sizes && heads.sizes) {
+        const widths = heads.sizes.dataSync();
+        for (let i = 0; i < widths.length; i++) sizes[start * CELLS + i] = quantizeUnit(widths[i]);
       }
     });
   }
-  return { outputs, loss: weightSum > 0 ? lossSum / weightSum : 0 };
+  return { outputs: { probabilities, sizes }, loss: set.tileCount > 0 ? lossSum / set.tileCount : 0 };
 }
 
 /** Per photo, the merged detections of per-tile outputs at `threshold` (as FaceDetector.detect, batched). */
-export function detectionsAt(set: ValidationSet, outputs: Int8Array, threshold: number): Detection[][] {
-  const decoder = new GridDecoder({ outputs: [PROBABILITIES_SPEC], tileSide: INPUT_SIZE, threshold });
+export function detectionsAt(set: ValidationSet, outputs: TileOutputs, threshold: number): Detection[][] {
+  const { probabilities, sizes } = outputs;
+  const decoder = new GridDecoder({ outputs: sizes ? [PROBABILITIES_SPEC, SIZES_SPEC] : [PROBABILITIES_SPEC], tileSide: INPUT_SIZE, threshold });
   const found: Detection[][] = set.photos.map(() => []);
   set.tiles.forEach(({ photo, index }, t) => {
     const plan = set.plans[photo];
-    for (const face of decoder.decode([outputs.subarray(t * CELLS * 3, (t + 1) * CELLS * 3)])) {
+    const tileOutputs = [probabilities.subarray(t * CELLS * 3, (t + 1) * CELLS * 3)];
+    if (sizes) tileOutputs.push(sizes.subarray(t * CELLS, (t + 1) * CELLS));
+    const scale = (plan.rw / plan.sw + plan.rh / plan.sh) / 2;
+    for (const face of decoder.decode(tileOutputs)) {
       const [x, y] = tileToFrame(plan, index, face.x, face.y);
-      found[photo].push({ x, y, cls: face.cls, confidence: face.confidence });
+      const mapped: Detection = { x, y, cls: face.cls, confidence: face.confidence };
+      found[photo].push(face.size === undefined ? mapped : { ...mapped, size: face.size * scale });
     }
   });
   return found.map((detections, photo) => {
@@ -127,7 +176,7 @@ export function detectionsAt(set: ValidationSet, outputs: Int8Array, threshold: 
   });
 }
 
-export function metricsAt(set: ValidationSet, outputs: Int8Array, threshold: number): Metrics {
+export function metricsAt(set: ValidationSet, outputs: TileOutputs, threshold: number): Metrics {
   const detections = detectionsAt(set, outputs, threshold);
   return summarize(
     set.photos.map((photo, i) => matchPhoto(detections[i], photo.faces, Math.min(photo.image.width, photo.image.height))),

@@ -33,6 +33,7 @@ describe("models/export: int8 quantization and the .tflite writer", () => {
   let network: Network;
   let bytes: Uint8Array;
   let floatProbs: Float32Array;
+  let floatSizes: Float32Array;
   let inputs: Int8Array[];
 
   before(async () => {
@@ -45,7 +46,9 @@ describe("models/export: int8 quantization and the .tflite writer", () => {
     const x = tf.tensor4d(data.f, [6, 96, 96, 1]);
     const activations = network.activations(x);
     const ranges: Range[] = activations.map((a) => ({ min: a.min().dataSync()[0], max: a.max().dataSync()[0] }));
-    floatProbs = tf.softmax(activations[activations.length - 1]).dataSync() as Float32Array;
+    const heads = network.heads(x);
+    floatProbs = tf.softmax(heads.logits).dataSync() as Float32Array;
+    floatSizes = (heads.sizes as tf.Tensor).dataSync() as Float32Array;
     bytes = writeTflite(quantizeModel(network.weights(), ranges, { description: "test" }));
   });
 
@@ -54,7 +57,7 @@ describe("models/export: int8 quantization and the .tflite writer", () => {
   it("writes a TFLite flatbuffer (identifier TFL3) that the host interpreter loads, with the expected figures", () => {
     assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), "TFL3");
     const model = loadModel(bytes, { name: "tiny" });
-    assert.deepEqual(model.info.ops, { CONV_2D: 4, DEPTHWISE_CONV_2D: 2, SOFTMAX: 1 });
+    assert.deepEqual(model.info.ops, { CONV_2D: 5, DEPTHWISE_CONV_2D: 2, SOFTMAX: 1, LOGISTIC: 1 });
     assert.equal(model.info.macs, totalMacs(MASK_FOMO_TINY));
     assert.equal(model.info.parameters, layerShapes(MASK_FOMO_TINY).reduce((sum, s) => sum + s.params, 0));
     assert.deepEqual(model.input.shape, [1, 96, 96, 1]);
@@ -63,25 +66,30 @@ describe("models/export: int8 quantization and the .tflite writer", () => {
     assert.deepEqual(model.outputs[0].shape, [1, 12, 12, 3]);
     assert.equal(model.outputs[0].scale, SOFTMAX_SCALE);
     assert.equal(model.outputs[0].zeroPoint, SOFTMAX_ZERO_POINT);
+    assert.deepEqual(model.outputs[1].shape, [1, 12, 12, 1]);
+    assert.equal(model.outputs[1].scale, SOFTMAX_SCALE);
+    assert.equal(model.outputs[1].zeroPoint, SOFTMAX_ZERO_POINT);
   });
 
-  it("gives the float network's probabilities within int8 quantization error", () => {
-    const model = loadModel(bytes, { name: "tiny" });
-    let sum = 0;
-    let max = 0;
-    inputs.forEach((input, n) => {
-      const [out] = model.invoke(input);
-      for (let i = 0; i < out.length; i++) {
-        const p = (out[i] - SOFTMAX_ZERO_POINT) * SOFTMAX_SCALE;
-        const d = Math.abs(p - floatProbs[n * out.length + i]);
-        sum += d;
-        max = Math.max(max, d);
-      }
+  for (const [output, what] of [[0, "probabilities"], [1, "face sizes"]] as const) {
+    it(`gives the float network's ${what} within int8 quantization error`, () => {
+      const model = loadModel(bytes, { name: "tiny" });
+      const expected = output === 0 ? floatProbs : floatSizes;
+      let sum = 0;
+      let max = 0;
+      inputs.forEach((input, n) => {
+        const out = model.invoke(input)[output];
+        for (let i = 0; i < out.length; i++) {
+          const d = Math.abs((out[i] - SOFTMAX_ZERO_POINT) * SOFTMAX_SCALE - expected[n * out.length + i]);
+          sum += d;
+          max = Math.max(max, d);
+        }
+      });
+      const mean = sum / expected.length;
+      assert.ok(mean < 0.005, `mean |int8 - float| = ${mean}`);
+      assert.ok(max < 0.02, `max |int8 - float| = ${max}`);
     });
-    const mean = sum / floatProbs.length;
-    assert.ok(mean < 0.005, `mean |int8 - float| = ${mean}`);
-    assert.ok(max < 0.02, `max |int8 - float| = ${max}`);
-  });
+  }
 
   it("writes the C array with the same bytes", () => {
     const source = cArray(bytes, "model", "note");

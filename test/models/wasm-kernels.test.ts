@@ -13,6 +13,9 @@ const CASES: Case[] = [
   { x: [2, 9, 9, 3], w: [3, 3, 3, 1], stride: 1, pad: "same", depthwise: true },
   { x: [1, 11, 9, 2], w: [5, 5, 2, 1], stride: 2, pad: "valid", depthwise: true },
   { x: [2, 8, 8, 3], w: [3, 3, 3, 2], stride: 1, pad: "same", depthwise: true },
+  { x: [2, 9, 8, 3], w: [5, 5, 3, 1], stride: 1, pad: "valid", depthwise: true },
+  { x: [1, 12, 12, 4], w: [5, 5, 4, 1], stride: 1, pad: "same", depthwise: true },
+  { x: [2, 6, 7, 2], w: [2, 2, 2, 1], stride: 1, pad: "same", depthwise: true },
 ];
 
 /** Deterministic pseudo-random values in [-1, 1). */
