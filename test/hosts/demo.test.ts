@@ -6,9 +6,12 @@ import { removeFolder, tempFolder } from "../collector/fixtures.js";
 
 const DEMO = join("build", "hosts", "node", "demo.js");
 const FACE_MASK = join("..", "shared", "data", "face-mask");
-/** Held-out photos (models/split.json "test") with several clear faces each. */
-const PHOTOS = Object.freeze(["maksssksksss111.jpg", "maksssksksss223.jpg", "maksssksksss277.jpg", "maksssksksss460.jpg", "maksssksksss514.jpg", "maksssksksss680.jpg"]);
-const LABELLED_FACES = 12 + 14 + 11 + 12 + 10 + 10;
+/**
+ * Held-out photos (models/split.json "test") with the most faces that come out 10 to 40 px
+ * at the default scale, so that the count clears the 10-person threshold with a margin.
+ */
+const PHOTOS = Object.freeze([424, 223, 460, 111, 329, 49, 680, 722, 516, 30].map((n) => `maksssksksss${n}.jpg`));
+const LABELLED_FACES = 22 + 14 + 12 + 12 + 9 + 8 + 10 + 9 + 7 + 7;
 const HOLD_FRAMES = 4;
 const GAP_FRAMES = 11;
 const MINUTE_MS = 60_000;
@@ -44,7 +47,7 @@ describe("demo (npm start) end to end, with the project's mask model", function 
       const label = photo.replace(/\.jpg$/, ".xml");
       copyFileSync(join(FACE_MASK, "annotations", label), join(folder, "annotations", label));
     }
-    // A corrupt image in the middle of the sequence (natural order puts it between 223 and 277).
+    // A corrupt image in the middle of the sequence (natural order puts it between 223 and 329).
     writeFileSync(join(folder, "images", "maksssksksss250.jpg"), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 1, 2, 3]));
   });
 
@@ -85,6 +88,17 @@ describe("demo (npm start) end to end, with the project's mask model", function 
     assert.match(skips[0], /file=maksssksksss250\.jpg/);
     // The human summary comes first.
     assert.match(run.stdout, /people counted/);
+  });
+
+  it("--frames DIR --fps N: each image is one frame, taken 1/N s apart", async () => {
+    const run = await runDemo(["--frames", join(folder, "images"), "--fps", "2", "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = JSON.parse(run.stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
+    assert.equal(summary.frames, PHOTOS.length);
+    assert.equal(summary.camera_seconds, PHOTOS.length / 2);
+    assert.equal(summary.people_true, LABELLED_FACES, "labels found in annotations/ beside images/");
+    assert.equal(summary.batches_acknowledged, summary.batches_sent);
+    assert.equal(summary.batches_in_collector, summary.batches_sent);
   });
 
   it("refuses a bad config at start, naming the key, with exit code 2 and nothing run", async () => {
