@@ -7,7 +7,8 @@ import { removeFolder, tempFolder } from "./fixtures.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-describe("collector: certificates", () => {
+describe("collector: certificates", function () {
+  this.timeout(60_000); // child processes and key generation on a busy 2-core machine
   let folder: string;
 
   beforeEach(() => {

@@ -7,7 +7,8 @@ import { removeFolder, tempFolder, validBatch } from "./fixtures.js";
 
 const MAIN = join("build", "collector", "main.js");
 
-describe("collector: command line (npm run collector)", () => {
+describe("collector: command line (npm run collector)", function () {
+  this.timeout(60_000); // child processes and key generation on a busy 2-core machine
   let folder: string;
 
   beforeEach(() => {

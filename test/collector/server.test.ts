@@ -10,7 +10,8 @@ function json(body: string): Record<string, unknown> {
   return JSON.parse(body) as Record<string, unknown>;
 }
 
-describe("collector: POST /v1/batches and GET /v1/batches", () => {
+describe("collector: POST /v1/batches and GET /v1/batches", function () {
+  this.timeout(60_000); // child processes and key generation on a busy 2-core machine
   let fixture: CollectorFixture;
 
   beforeEach(async () => {

@@ -59,7 +59,8 @@ function visits(count: number): Visit[] {
   }));
 }
 
-describe("hosts/node: the desktop host end to end (stand-in model, real collector, file store, pinned HTTPS)", () => {
+describe("hosts/node: the desktop host end to end (stand-in model, real collector, file store, pinned HTTPS)", function () {
+  this.timeout(60_000); // child processes and key generation on a busy 2-core machine
   let folder: string;
   let collector: Collector;
   let token: string;

@@ -20,7 +20,8 @@ async function stop(server: Server): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-describe("hosts/node: PinnedHttps", () => {
+describe("hosts/node: PinnedHttps", function () {
+  this.timeout(60_000); // child processes and key generation on a busy 2-core machine
   let folders: string[];
   let ours: CollectorCertificates;
   let theirs: CollectorCertificates;
