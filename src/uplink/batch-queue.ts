@@ -84,11 +84,6 @@ export class BatchQueue {
     }
   }
 
-  /** End of the queued batch that starts at `start`, if any. */
-  endOf(start: number): number | undefined {
-    return this.#entries.find((entry) => entry.start === start)?.end;
-  }
-
   #insert(entry: QueuedBatch): void {
     let index = this.#entries.length;
     while (index > 0 && this.#entries[index - 1].start > entry.start) index--;

@@ -92,11 +92,6 @@ export class Uplink {
     return true;
   }
 
-  /** End of the queued batch starting at `start` (see WindowCounterOptions.releasedEnd). */
-  releasedEnd(start: number): number | undefined {
-    return this.#queue.endOf(start);
-  }
-
   /** True while a request is out. */
   get busy(): boolean {
     return this.#inFlight;

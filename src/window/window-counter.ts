@@ -1,20 +1,14 @@
 import type { FaceClass } from "../detect/detection.js";
 import type { Cancel, Clock, Log, Store } from "../interfaces/index.js";
-import { decodeWindowState, encodeWindowState, type WindowState } from "./window-state.js";
+import { decodeWindowState, encodeWindowState, type SpanCounts, type WindowState } from "./window-state.js";
 
-/** Store key of the open span's counters. */
+/** Store key of the window counters. */
 export const WINDOW_STATE_KEY = "win";
 /** Default most clock time between a count and its durable write: a power cut loses at most this much. */
 export const DEFAULT_PERSIST_INTERVAL_MS = 2 * 60_000;
 
 /** A span of whole windows ready to leave the device. */
-export interface ReleasedSpan {
-  readonly start: number;
-  readonly end: number;
-  readonly people: number;
-  readonly masked: number;
-  readonly unmasked: number;
-}
+export type ReleasedSpan = SpanCounts;
 
 export interface WindowCounterOptions {
   readonly windowMinutes: number;
@@ -22,14 +16,12 @@ export interface WindowCounterOptions {
   readonly clock: Clock;
   readonly store: Store;
   readonly log: Log;
-  /** Queues a released span durably; false when it could not (storage full): the span then merges on. */
-  readonly release: (span: ReleasedSpan) => boolean;
   /**
-   * On resume: the end of a queued batch that starts at `start`, if any. Finds a
-   * span that was queued just before a power cut that prevented its reset from
-   * being written, so that it is not released twice.
+   * Queues a released span durably; false when it could not (storage full),
+   * in which case it is offered again later. Must be idempotent for the same
+   * span: after a power cut a span may be offered twice.
    */
-  readonly releasedEnd?: (start: number) => number | undefined;
+  readonly release: (span: ReleasedSpan) => boolean;
   /** See DEFAULT_PERSIST_INTERVAL_MS. */
   readonly persistIntervalMs?: number;
 }
@@ -40,12 +32,21 @@ export interface WindowCounterOptions {
  * minPeople, otherwise it merges into the next window (a released batch then
  * spans them all); an empty span just moves on. Nothing is dropped.
  *
- * Persistence (the Store is flash: writes are rare by design): the counters
- * are written at most once per persistIntervalMs while people are counted
- * (a timer writes the last ones when the counting stops), at every window
+ * A release is written ahead: first the counters, reset for the next span,
+ * together with the released span (the "outbox"), then the span is handed to
+ * `release` (the uplink's queue). A power cut between the two writes finds
+ * the outbox at the next start and hands it over again; the batch built from
+ * it is identical, so the collector takes a resend as a replay. When the
+ * counters cannot be written the window merges on instead (nothing is handed
+ * over that the store does not know about); when the queue refuses (full),
+ * the outbox waits and the open span merges on until it is taken.
+ *
+ * Persistence cadence (the Store is flash: writes are rare by design): the
+ * counters are written at most once per persistIntervalMs while people are
+ * counted (a timer writes the last ones when counting stops), at every window
  * end, and on flush/close. A power cut loses at most the last interval's
  * counts; on restart, past window ends are closed as if the device had been
- * on (empty windows in between simply carry the span on).
+ * on (empty windows in between carry the span on).
  */
 export class WindowCounter {
   #windowMs: number;
@@ -60,11 +61,13 @@ export class WindowCounter {
   #people = 0;
   #masked = 0;
   #unmasked = 0;
+  #outbox: ReleasedSpan | undefined;
   #released = 0;
   #merged = 0;
   #dirty = false;
   #lastWrite = Number.NEGATIVE_INFINITY;
   #boundaryTimer: Cancel | undefined;
+  #boundaryAt = 0;
   #persistTimer: Cancel | undefined;
   #closed = false;
 
@@ -77,16 +80,16 @@ export class WindowCounter {
     this.#log = options.log;
     this.#release = options.release;
     this.#persistIntervalMs = options.persistIntervalMs ?? DEFAULT_PERSIST_INTERVAL_MS;
-    const now = this.#clock.now();
-    this.#spanStart = this.#alignDown(now);
+    this.#spanStart = this.#alignDown(this.#clock.now());
     this.#windowEnd = this.#spanStart + this.#windowMs;
-    this.#resume(options.releasedEnd);
+    this.#resume();
+    this.#handOver();
     this.advance();
   }
 
   /** Adds one person, now. */
   count(cls: FaceClass): void {
-    this.#checkOpen();
+    if (this.#closed) throw new Error("windows: closed");
     this.advance();
     this.#people++;
     if (cls === "mask") this.#masked++;
@@ -98,6 +101,7 @@ export class WindowCounter {
   /** Closes every window that ended by now (timers call this; hosts may too). */
   advance(): void {
     if (this.#closed) return;
+    if (this.#outbox !== undefined) this.#handOver();
     const now = this.#clock.now();
     let changed = false;
     while (this.#windowEnd <= now) {
@@ -140,25 +144,26 @@ export class WindowCounter {
     return { start: this.#spanStart, end: this.#windowEnd, people: this.#people, masked: this.#masked, unmasked: this.#unmasked };
   }
 
-  /** Spans released since start. */
+  /** A released span that the queue has not taken yet (it was full), if any. */
+  get outbox(): ReleasedSpan | undefined {
+    return this.#outbox;
+  }
+
+  /** Spans handed to the queue since start. */
   get released(): number {
     return this.#released;
   }
 
-  /** Window ends since start that held too few people (but some) and merged into the next window. */
+  /** Window ends since start that held too few people (but some), or could not be released, and merged into the next window. */
   get merged(): number {
     return this.#merged;
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new Error("windows: closed");
   }
 
   #alignDown(ms: number): number {
     return Math.floor(ms / this.#windowMs) * this.#windowMs;
   }
 
-  #resume(releasedEnd: ((start: number) => number | undefined) | undefined): void {
+  #resume(): void {
     const text = this.#store.get(WINDOW_STATE_KEY);
     if (text === undefined) return;
     const state = decodeWindowState(text);
@@ -167,27 +172,29 @@ export class WindowCounter {
       this.#log.write("error", "window_state_unreadable", { bytes: text.length });
       return;
     }
-    this.#load(state);
-    const end = releasedEnd?.(state.spanStart);
-    if (end !== undefined) {
-      // Queued just before a power cut: its reset never reached the store.
-      this.#log.write("warn", "window_already_released", { start: state.spanStart, end });
-      this.#spanStart = end;
-      this.#windowEnd = Math.max(this.#windowEnd, end + this.#windowMs);
-      this.#people = this.#masked = this.#unmasked = 0;
-      this.#dirty = true;
-    }
-    // A changed window length: the current window ends at the next new boundary.
-    if (this.#windowEnd % this.#windowMs !== 0) this.#windowEnd = this.#alignDown(this.#windowEnd) + this.#windowMs;
-    this.#log.write("info", "window_resumed", { start: this.#spanStart, end: this.#windowEnd, people: this.#people });
-  }
-
-  #load(state: WindowState): void {
     this.#spanStart = state.spanStart;
     this.#windowEnd = state.windowEnd;
     this.#people = state.people;
     this.#masked = state.masked;
     this.#unmasked = state.unmasked;
+    this.#outbox = state.outbox;
+    // A changed window length: the current window ends at the next new boundary.
+    if (this.#windowEnd % this.#windowMs !== 0) this.#windowEnd = this.#alignDown(this.#windowEnd) + this.#windowMs;
+    this.#log.write("info", "window_resumed", { people: this.#people, outbox: this.#outbox !== undefined });
+  }
+
+  /** Offers the outbox to the queue; on success the next write drops it. */
+  #handOver(): void {
+    const span = this.#outbox;
+    if (span === undefined) return;
+    if (!this.#release(span)) {
+      this.#log.write("warn", "window_release_deferred", { people: span.people, reason: "queue_full" });
+      return;
+    }
+    this.#outbox = undefined;
+    this.#released++;
+    this.#dirty = true;
+    this.#persistSoon();
   }
 
   /** The window ending at #windowEnd closes: release the span or carry it on. */
@@ -198,15 +205,17 @@ export class WindowCounter {
       this.#spanStart = end;
       return;
     }
-    if (this.#people >= this.#minPeople) {
+    if (this.#people >= this.#minPeople && this.#outbox === undefined) {
       const span: ReleasedSpan = { start: this.#spanStart, end, people: this.#people, masked: this.#masked, unmasked: this.#unmasked };
-      if (this.#release(span)) {
-        this.#released++;
+      // Written ahead: the store knows of the release before the queue does.
+      if (this.#writeState({ spanStart: end, windowEnd: this.#windowEnd, people: 0, masked: 0, unmasked: 0, outbox: span })) {
         this.#spanStart = end;
         this.#people = this.#masked = this.#unmasked = 0;
+        this.#outbox = span;
+        this.#handOver();
         return;
       }
-      this.#log.write("warn", "window_release_deferred", { people: span.people, reason: "queue_full" });
+      this.#log.write("warn", "window_release_deferred", { people: span.people, reason: "counters_not_writable" });
     }
     this.#merged++;
   }
@@ -218,7 +227,7 @@ export class WindowCounter {
       this.#write();
       return;
     }
-    if (this.#persistTimer !== undefined) return;
+    if (this.#persistTimer !== undefined || this.#closed) return;
     this.#persistTimer = this.#clock.schedule(due - now, () => {
       this.#persistTimer = undefined;
       this.flush();
@@ -226,19 +235,26 @@ export class WindowCounter {
   }
 
   #write(): void {
-    const state: WindowState = { spanStart: this.#spanStart, windowEnd: this.#windowEnd, people: this.#people, masked: this.#masked, unmasked: this.#unmasked };
+    this.#writeState({ spanStart: this.#spanStart, windowEnd: this.#windowEnd, people: this.#people, masked: this.#masked, unmasked: this.#unmasked, outbox: this.#outbox });
+  }
+
+  #writeState(state: WindowState): boolean {
     try {
       this.#store.set(WINDOW_STATE_KEY, encodeWindowState(state));
-      this.#dirty = false;
-      this.#lastWrite = this.#clock.now();
     } catch (error) {
       // Kept in RAM and tried again at the next count, window end or flush.
       this.#log.write("error", "window_state_write_failed", { message: error instanceof Error ? error.message : String(error) });
+      return false;
     }
+    this.#dirty = false;
+    this.#lastWrite = this.#clock.now();
+    return true;
   }
 
   #scheduleBoundary(): void {
+    if (this.#boundaryTimer !== undefined && this.#boundaryAt === this.#windowEnd) return;
     this.#boundaryTimer?.();
+    this.#boundaryAt = this.#windowEnd;
     const delay = Math.max(0, this.#windowEnd - this.#clock.now());
     this.#boundaryTimer = this.#clock.schedule(delay, () => {
       this.#boundaryTimer = undefined;

@@ -35,6 +35,11 @@ export class FakeCollector implements Https {
     this.#token = token;
   }
 
+  /** Answers later requests on this clock (a rebooted device has a new one; answers due on the old one are lost). */
+  useClock(clock: Clock): void {
+    this.#clock = clock;
+  }
+
   post(request: HttpsRequest): Promise<HttpsResponse> {
     const index = this.requests.length;
     this.requests.push(request);

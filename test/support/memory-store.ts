@@ -19,6 +19,8 @@ export class MemoryStore implements Store {
   readonly writes: StoreWrite[] = [];
   /** When true, every set throws (a failing flash). */
   failWrites = false;
+  /** Sets of the keys it accepts throw (a flash failing on one key). */
+  failKey: (key: string) => boolean = () => false;
 
   constructor(options: { capacityBytes?: number } = {}) {
     this.#capacity = options.capacityBytes ?? Number.POSITIVE_INFINITY;
@@ -31,7 +33,7 @@ export class MemoryStore implements Store {
   set(key: string, value: string): void {
     if (typeof key !== "string" || key.length === 0 || key.length > STORE_MAX_KEY_LENGTH) throw new RangeError(`store: key "${key}" longer than ${STORE_MAX_KEY_LENGTH} characters`);
     if (Buffer.byteLength(value, "utf8") > STORE_MAX_VALUE_BYTES) throw new RangeError(`store: value for "${key}" over ${STORE_MAX_VALUE_BYTES} bytes`);
-    if (this.failWrites) throw new Error("store: write failed");
+    if (this.failWrites || this.failKey(key)) throw new Error("store: write failed");
     const previous = this.#entries.get(key);
     const used = this.usedBytes - (previous === undefined ? 0 : Buffer.byteLength(key) + Buffer.byteLength(previous));
     if (used + Buffer.byteLength(key) + Buffer.byteLength(value) > this.#capacity) throw new Error("store: full");

@@ -8,7 +8,7 @@ import { MemoryStore } from "../../support/memory-store.js";
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 28, 16, 0);
 
-function setup(options: { start?: number; store?: MemoryStore; accept?: () => boolean; releasedEnd?: (start: number) => number | undefined } = {}) {
+function setup(options: { start?: number; store?: MemoryStore; accept?: () => boolean } = {}) {
   const clock = new SimulatedClock(options.start ?? T0 + 3 * MINUTE);
   const store = options.store ?? new MemoryStore();
   const log = new MemoryLog();
@@ -20,7 +20,6 @@ function setup(options: { start?: number; store?: MemoryStore; accept?: () => bo
       released.push(span);
       return true;
     },
-    releasedEnd: options.releasedEnd,
   });
   return { clock, store, log, released, counter };
 }
@@ -38,6 +37,9 @@ describe("window state encoding", () => {
     assert.equal(decodeWindowState(JSON.stringify({ v: 1, s: 1, e: 2, p: 3, m: 1, u: 1 })), undefined, "people != masked + unmasked");
     assert.equal(decodeWindowState(JSON.stringify({ v: 2, s: 1, e: 2, p: 0, m: 0, u: 0 })), undefined);
     assert.equal(decodeWindowState(JSON.stringify({ v: 1, s: 5, e: 5, p: 0, m: 0, u: 0 })), undefined);
+    const withOutbox = { ...state, outbox: { start: T0 - 20 * MINUTE, end: T0, people: 11, masked: 4, unmasked: 7 } };
+    assert.deepEqual(decodeWindowState(encodeWindowState(withOutbox)), withOutbox);
+    assert.equal(decodeWindowState(JSON.stringify({ v: 1, s: 5, e: 6, p: 0, m: 0, u: 0, o: [5, 7, 1, 1] })), undefined, "outbox after the span");
   });
 });
 
@@ -164,26 +166,53 @@ describe("windows", () => {
     assert.equal(second.counter.pending.people, 5);
   });
 
-  it("does not release a span twice when the power went off between queueing it and writing the reset", () => {
+  it("writes a release ahead of queueing it: after a power cut in between, the span is handed over again", () => {
     const store = new MemoryStore();
-    store.set(WINDOW_STATE_KEY, encodeWindowState({ spanStart: T0, windowEnd: T0 + 20 * MINUTE, people: 12, masked: 12, unmasked: 0 }));
-    const { released, counter, log } = setup({ store, start: T0 + 21 * MINUTE, releasedEnd: (start) => (start === T0 ? T0 + 20 * MINUTE : undefined) });
-    assert.deepEqual(released, []);
-    assert.deepEqual(counter.pending, { start: T0 + 20 * MINUTE, end: T0 + 40 * MINUTE, people: 0, masked: 0, unmasked: 0 });
-    assert.equal(log.named("window_already_released").length, 1);
+    const first = setup({ store, accept: () => false });
+    countMany(first.counter, 12, 0);
+    first.clock.advanceTo(T0 + 20 * MINUTE);
+    // The queue did not take it (as if the power went off right after the write-ahead).
+    assert.deepEqual(decodeWindowState(store.get(WINDOW_STATE_KEY) ?? "")?.outbox, { start: T0, end: T0 + 20 * MINUTE, people: 12, masked: 12, unmasked: 0 });
+    assert.equal(first.counter.pending.people, 0);
+    const second = setup({ store, start: T0 + 21 * MINUTE });
+    assert.deepEqual(second.released, [{ start: T0, end: T0 + 20 * MINUTE, people: 12, masked: 12, unmasked: 0 }]);
+    assert.equal(second.counter.outbox, undefined);
+    second.counter.close();
+    assert.equal(decodeWindowState(store.get(WINDOW_STATE_KEY) ?? "")?.outbox, undefined, "dropped once taken");
   });
 
-  it("keeps counting into the span when the queue refuses a release (storage full)", () => {
+  it("merges on when the counters cannot be written at a window end", () => {
+    const store = new MemoryStore();
+    const { clock, released, counter, log } = setup({ store });
+    countMany(counter, 10, 0);
+    store.failKey = (key) => key === WINDOW_STATE_KEY;
+    clock.advanceTo(T0 + 20 * MINUTE);
+    assert.deepEqual(released, []);
+    assert.equal(log.named("window_release_deferred")[0]?.fields?.reason, "counters_not_writable");
+    store.failKey = () => false;
+    counter.count("no_mask");
+    clock.advanceTo(T0 + 40 * MINUTE);
+    assert.deepEqual(released, [{ start: T0, end: T0 + 40 * MINUTE, people: 11, masked: 10, unmasked: 1 }]);
+  });
+
+  it("keeps a released span in the outbox while the queue refuses it (storage full); the open span merges on", () => {
     let accept = false;
     const { clock, released, counter, log } = setup({ accept: () => accept });
     countMany(counter, 10, 0);
     clock.advanceTo(T0 + 20 * MINUTE);
     assert.deepEqual(released, []);
-    assert.equal(log.named("window_release_deferred").length, 1);
-    counter.count("no_mask");
-    accept = true;
+    assert.equal(counter.outbox?.people, 10);
+    assert.equal(log.named("window_release_deferred")[0]?.fields?.reason, "queue_full");
+    countMany(counter, 0, 10);
     clock.advanceTo(T0 + 40 * MINUTE);
-    assert.deepEqual(released, [{ start: T0, end: T0 + 40 * MINUTE, people: 11, masked: 10, unmasked: 1 }]);
+    assert.deepEqual(released, [], "one outbox at a time");
+    assert.equal(counter.pending.people, 10);
+    assert.equal(counter.pending.start, T0 + 20 * MINUTE);
+    accept = true;
+    counter.count("mask");
+    assert.deepEqual(released, [{ start: T0, end: T0 + 20 * MINUTE, people: 10, masked: 10, unmasked: 0 }]);
+    clock.advanceTo(T0 + 60 * MINUTE);
+    assert.deepEqual(released[1], { start: T0 + 20 * MINUTE, end: T0 + 60 * MINUTE, people: 11, masked: 1, unmasked: 10 });
   });
 
   it("keeps the counters in RAM when the store fails, and writes them when it recovers", () => {
