@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import batchSchema from "../../src/batch/batch.schema.json" with { type: "json" };
 import { join } from "node:path";
 import { removeFolder, tempFolder } from "../collector/fixtures.js";
 
@@ -34,6 +36,32 @@ function runDemo(args: readonly string[], env: NodeJS.ProcessEnv = process.env):
   });
 }
 
+/**
+ * Privacy at rest after a run: the device store holds only the core's small
+ * aggregate entries, and the collector's tables hold only the schema's fields.
+ */
+function checkNothingButAggregates(dataFolder: string): void {
+  const files = readdirSync(dataFolder, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+  const names = files.map((entry) => join(entry.parentPath, entry.name).slice(dataFolder.length + 1)).sort();
+  const expected = ["ca.cert.pem", "ca.key.pem", "collector.sqlite", "server.cert.pem", "server.key.pem"].map((name) => join("collector", name));
+  assert.deepEqual(
+    names.filter((name) => !/collector\.sqlite-(wal|shm)$/.test(name)),
+    [...expected, join("device", "store.json")].sort(),
+  );
+  const store = JSON.parse(readFileSync(join(dataFolder, "device", "store.json"), "utf8")) as { entries: Record<string, string> };
+  for (const [key, value] of Object.entries(store.entries)) {
+    assert.ok(key === "win" || key.startsWith("bq"), `store key ${key}`);
+    assert.ok(value.length < 1000, `store value of ${key} is small (${value.length} characters)`);
+  }
+  const database = new Database(join(dataFolder, "collector", "collector.sqlite"), { readonly: true });
+  try {
+    const columns = (database.prepare("PRAGMA table_info(batches)").all() as { name: string }[]).map((column) => column.name);
+    assert.deepEqual(columns.sort(), Object.keys(batchSchema.properties).sort());
+  } finally {
+    database.close();
+  }
+}
+
 describe("demo (npm start) end to end, with the project's mask model", function () {
   this.timeout(600_000);
   let folder: string;
@@ -54,8 +82,15 @@ describe("demo (npm start) end to end, with the project's mask model", function 
   after(() => removeFolder(folder));
 
   it("--frames DIR --hold 4 --json: counts, releases, delivers every batch once, none under 10 people or 15 minutes", async () => {
-    const run = await runDemo(["--frames", folder, "--hold", "4", "--json"]);
+    const run = await runDemo(["--frames", folder, "--hold", "4", "--json", "--keep"]);
     assert.equal(run.code, 0, run.stderr);
+    const kept = /data kept in +(\S+)/.exec(run.stdout)?.[1];
+    assert.ok(kept !== undefined, "the data folder is named");
+    try {
+      checkNothingButAggregates(kept);
+    } finally {
+      removeFolder(kept);
+    }
     const lines = run.stdout.trim().split("\n");
     const summary = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
 
