@@ -242,7 +242,8 @@ class Progress {
       {
         stream: process.stderr,
         hideCursor: true,
-        format: total === undefined ? "frames {value} | {status}" : "{bar} {percentage}% | frame {value}/{total} | {status}",
+        barsize: 24,
+        format: total === undefined ? "{value} frames | {status}" : "{bar} {percentage}% | {value}/{total} frames | {status}",
       },
       cliProgress.Presets.shades_classic,
     );
@@ -251,7 +252,7 @@ class Progress {
 
   update(frames: number, stats: ReturnType<Ephemera["stats"]>, now: number): void {
     const time = new Date(now).toISOString().slice(11, 16);
-    this.#bar?.update(frames, { status: `camera ${time} UTC | people ${stats.peopleCounted} | batches ${stats.batchesAcknowledged}/${stats.batchesSent} acknowledged` });
+    this.#bar?.update(frames, { status: `${time} UTC | ${stats.peopleCounted} people | ${stats.batchesAcknowledged}/${stats.batchesSent} batches` });
   }
 
   log(line: string): void {
@@ -260,6 +261,7 @@ class Progress {
   }
 
   stop(): void {
+    this.#bars?.update(); // prints log lines still buffered: stop() alone drops them
     this.#bars?.stop();
     this.#bars = undefined;
     this.#bar = undefined;
