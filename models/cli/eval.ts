@@ -5,7 +5,9 @@
  *   npm run eval -- --voc DIR [--split train|validation|test] [--model FILE.tflite]
  *                   [--detections FILE] [--aizoo-detections FILE] [--no-aizoo]
  *                   [--threshold T] [--json FILE] [--limit N]
- * --split keeps only the photos models/split.json puts in that split.
+ * --split keeps only the photos models/split.json puts in that split. AIZOO runs two ways
+ * (whole photo, its own usage; and on the protocol's tiles); --aizoo-detections FILE
+ * writes the first to FILE and the second to FILE with ".tiles" before ".json".
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { loadModel } from "../../hosts/node/interpreter/index.js";
@@ -24,7 +26,8 @@ const USAGE =
 export const AIZOO_MODEL_PATH = "../shared/models/aizoo-face-mask/face_mask_detection.tflite";
 
 async function aizooDetectors(): Promise<PhotoDetector[]> {
-  throw new Error(`AIZOO (${AIZOO_MODEL_PATH}) needs the TensorFlow Lite host runner (hosts/node/tflite), not there yet; use --no-aizoo`);
+  const { AizooDetector } = await import("../eval/aizoo-detector.js");
+  return AizooDetector.create(AIZOO_MODEL_PATH);
 }
 
 async function main(): Promise<void> {
@@ -71,8 +74,10 @@ async function main(): Promise<void> {
     console.log(`${detector} detections: ${path}`);
   };
   writeDetections(args.string("detections"), ours.name);
-  const aizooName = detectors.find((d) => d !== ours)?.name;
-  if (aizooName) writeDetections(args.string("aizoo-detections"), aizooName);
+  const aizooPath = args.string("aizoo-detections");
+  detectors
+    .filter((d) => d !== ours)
+    .forEach((d, i) => writeDetections(aizooPath && (i === 0 ? aizooPath : aizooPath.replace(/(\.json)?$/, `.tiles$1`)), d.name));
   const jsonPath = args.string("json");
   if (jsonPath) {
     const report = { voc: dir, split: splitName ?? null, model: modelPath, sha256: sha256Hex(bytes), info: model.info, timing, ...result, detections: undefined };

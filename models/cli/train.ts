@@ -1,6 +1,6 @@
 /**
  * Trains the mask model in float on the wasm backend and writes the weights.
- *   npm run train -- [--arch mask-fomo] [--epochs 24] [--steps 300] [--batch 32] [--lr 0.003]
+ *   npm run train -- [--arch mask-fomo] [--epochs 20] [--steps 200] [--batch 32] [--lr 0.003]
  *                    [--seed 1] [--out .data/train] [--data ../shared/data/face-mask]
  *                    [--train-photos N] [--val-photos N] [--init FLOAT_MODEL.json]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
@@ -63,40 +63,55 @@ export function curvesPng(log: readonly EpochRecord[]): Buffer {
   ]);
 }
 
-async function main(): Promise<void> {
-  const args = new Args(process.argv.slice(2), USAGE).only([
-    "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
-  ]);
-  const architecture = ARCHITECTURES[args.string("arch", "mask-fomo")];
-  if (!architecture) throw new Error(`unknown --arch; known: ${Object.keys(ARCHITECTURES).join(", ")}`);
-  const out = args.string("out", join(".data", "train"));
-  const dataDir = args.string("data", SHARED_DATA_DIR);
+export interface TrainCommandOptions {
+  readonly arch: string;
+  readonly epochs: number;
+  readonly steps: number;
+  readonly batch: number;
+  readonly lr: number;
+  readonly seed: number;
+  readonly out: string;
+  readonly dataDir: string;
+  readonly trainPhotos?: number;
+  readonly valPhotos?: number;
+  readonly init?: string;
+  /** Print the progress bar and per-epoch lines (default true). */
+  readonly verbose?: boolean;
+}
+
+/** Trains and writes OUT/float-model.json and friends; returns the best validation face F1 (-1 without validation). */
+export async function trainModel(o: TrainCommandOptions): Promise<number> {
+  const architecture = ARCHITECTURES[o.arch];
+  if (!architecture) throw new Error(`unknown --arch ${o.arch}; known: ${Object.keys(ARCHITECTURES).join(", ")}`);
+  const verbose = o.verbose ?? true;
+  const say = (line: string): void => {
+    if (verbose) console.log(line);
+  };
   const split = readSplit();
-  const trainNames = split.train.slice(0, args.number("train-photos", split.train.length));
-  const valNames = split.validation.slice(0, args.number("val-photos", split.validation.length));
-  mkdirSync(out, { recursive: true });
+  const trainNames = split.train.slice(0, o.trainPhotos ?? split.train.length);
+  const valNames = split.validation.slice(0, o.valPhotos ?? split.validation.length);
+  mkdirSync(o.out, { recursive: true });
 
   await useWasmBackend();
   const loadStart = Date.now();
-  const trainPhotos = loadPhotos(dataDir, trainNames);
-  const valPhotos = loadPhotos(dataDir, valNames);
+  const trainPhotos = loadPhotos(o.dataDir, trainNames);
+  const valPhotos = loadPhotos(o.dataDir, valNames);
   const validation = valPhotos.length > 0 ? buildValidationSet(valPhotos) : null;
   const options = {
     architecture,
-    epochs: args.number("epochs", 24),
-    stepsPerEpoch: args.number("steps", 300),
-    batchSize: args.number("batch", 32),
-    learningRate: args.number("lr", 0.003),
-    seed: args.number("seed", 1),
+    epochs: o.epochs,
+    stepsPerEpoch: o.steps,
+    batchSize: o.batch,
+    learningRate: o.lr,
+    seed: o.seed,
     samples: DEFAULT_SAMPLE_OPTIONS,
   };
-  console.log(
+  say(
     `${architecture.name}: ${totalMacs(architecture).toLocaleString("en-US")} MACs; ${trainPhotos.length} training photos, ` +
       `${valPhotos.length} validation photos (${validation?.tileCount ?? 0} tiles); loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s; ` +
       `${options.epochs} epochs x ${options.stepsPerEpoch} steps x ${options.batchSize}`,
   );
-  const initPath = args.string("init");
-  const initial = initPath ? Network.fromWeights(floatModelFromJson(readFileSync(initPath, "utf8"), initPath)) : undefined;
+  const initial = o.init ? Network.fromWeights(floatModelFromJson(readFileSync(o.init, "utf8"), o.init)) : undefined;
 
   const bar = new cliProgress.SingleBar(
     {
@@ -111,39 +126,69 @@ async function main(): Promise<void> {
   let best = -1;
   let smoothed = NaN;
   const started = Date.now();
-  bar.start(options.epochs * options.stepsPerEpoch, 0, { loss: "-", epoch: 1 });
-  const network = await train(trainPhotos, validation, options, {
-    onStep(step, _total, loss) {
-      if (loss !== null) smoothed = Number.isNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
-      bar.update(step, { loss: smoothed.toFixed(4), epoch: Math.ceil(step / options.stepsPerEpoch) });
+  const total = options.epochs * options.stepsPerEpoch;
+  if (verbose) bar.start(total, 0, { loss: "-", epoch: 1 });
+  const network = await train(
+    trainPhotos,
+    validation,
+    options,
+    {
+      onStep(step, _total, loss) {
+        if (loss !== null) smoothed = Number.isNaN(smoothed) ? loss : 0.98 * smoothed + 0.02 * loss;
+        if (verbose) bar.update(step, { loss: smoothed.toFixed(4), epoch: Math.ceil(step / options.stepsPerEpoch) });
+      },
+      onEpoch(record, net) {
+        log.push(record);
+        const { f1, threshold } = bestF1(record);
+        const entry = record.validation?.byThreshold.find((e) => e.threshold === threshold);
+        if (verbose) bar.stop();
+        say(
+          `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)}` +
+            (entry
+              ? `, validation loss ${record.validation?.loss.toFixed(4)}, face F1 ${f1.toFixed(3)} @${threshold} ` +
+                `(P ${entry.metrics.face.precision.toFixed(3)} R ${entry.metrics.face.recall.toFixed(3)}), ` +
+                `mask acc ${entry.metrics.maskAccuracy.toFixed(3)}, share err ${entry.metrics.maskedShareError.toFixed(1)} pp`
+              : "") +
+            `, ${record.seconds.toFixed(0)} s`,
+        );
+        const weights = floatModelToJson(net.weights());
+        writeFileSync(join(o.out, "last-model.json"), weights);
+        if (!validation || f1 > best) {
+          best = f1;
+          writeFileSync(join(o.out, "float-model.json"), weights);
+        }
+        const minutes = (Date.now() - started) / 60000;
+        writeFileSync(join(o.out, "train-log.json"), JSON.stringify({ options: { ...options, architecture: architecture.name }, minutes, log }, null, 1));
+        writeFileSync(join(o.out, "curves.png"), curvesPng(log));
+        if (verbose && record.epoch < options.epochs) bar.start(total, record.epoch * options.stepsPerEpoch, { loss: smoothed.toFixed(4), epoch: record.epoch + 1 });
+      },
     },
-    onEpoch(record, net) {
-      log.push(record);
-      const { f1, threshold } = bestF1(record);
-      const entry = record.validation?.byThreshold.find((e) => e.threshold === threshold);
-      bar.stop();
-      console.log(
-        `epoch ${record.epoch}: train loss ${record.trainLoss.toFixed(4)}` +
-          (entry
-            ? `, validation loss ${record.validation?.loss.toFixed(4)}, face F1 ${f1.toFixed(3)} @${threshold} ` +
-              `(P ${entry.metrics.face.precision.toFixed(3)} R ${entry.metrics.face.recall.toFixed(3)}), ` +
-              `mask acc ${entry.metrics.maskAccuracy.toFixed(3)}, share err ${entry.metrics.maskedShareError.toFixed(1)} pp`
-            : "") +
-          `, ${record.seconds.toFixed(0)} s`,
-      );
-      const weights = floatModelToJson(net.weights());
-      writeFileSync(join(out, "last-model.json"), weights);
-      if (!validation || f1 > best) {
-        best = f1;
-        writeFileSync(join(out, "float-model.json"), weights);
-      }
-      writeFileSync(join(out, "train-log.json"), JSON.stringify({ options: { ...options, architecture: architecture.name }, log }, null, 1));
-      writeFileSync(join(out, "curves.png"), curvesPng(log));
-      if (record.epoch < options.epochs) bar.start(options.epochs * options.stepsPerEpoch, record.epoch * options.stepsPerEpoch, { loss: smoothed.toFixed(4), epoch: record.epoch + 1 });
-    },
-  }, initial);
+    initial,
+  );
   network.dispose();
-  console.log(`trained in ${((Date.now() - started) / 60000).toFixed(1)} min; best validation face F1 ${best.toFixed(3)}; weights in ${out}`);
+  say(`trained in ${((Date.now() - started) / 60000).toFixed(1)} min; best validation face F1 ${best.toFixed(3)}; weights in ${o.out}`);
+  return best;
+}
+
+async function main(): Promise<void> {
+  const args = new Args(process.argv.slice(2), USAGE).only([
+    "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
+  ]);
+  const trainPhotos = args.string("train-photos");
+  const valPhotos = args.string("val-photos");
+  await trainModel({
+    arch: args.string("arch", "mask-fomo"),
+    epochs: args.number("epochs", 20),
+    steps: args.number("steps", 200),
+    batch: args.number("batch", 32),
+    lr: args.number("lr", 0.003),
+    seed: args.number("seed", 1),
+    out: args.string("out", join(".data", "train")),
+    dataDir: args.string("data", SHARED_DATA_DIR),
+    trainPhotos: trainPhotos === undefined ? undefined : args.number("train-photos", 0),
+    valPhotos: valPhotos === undefined ? undefined : args.number("val-photos", 0),
+    init: args.string("init"),
+  });
 }
 
 if (isMain(import.meta.url)) runMain(main);

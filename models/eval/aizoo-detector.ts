@@ -6,6 +6,8 @@
  * Both keep AIZOO's own confidence (0.5) and NMS (IoU 0.4); the protocol's
  * matching rules then apply as to our model.
  */
+import { readFileSync } from "node:fs";
+import { loadTflite } from "../../hosts/node/tflite/index.js";
 import type { Detection } from "../../src/detect/detection.js";
 import { planTiles } from "../../src/frame/tile-plan.js";
 import type { RgbImage } from "../data/gray-image.js";
@@ -55,7 +57,32 @@ function toDetection(box: AizooBox): Detection {
   };
 }
 
+/** Loads the float AIZOO model in real TensorFlow Lite; outputs told apart by shape. */
+export async function loadAizooRunner(path: string): Promise<AizooRunner> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (error) {
+    throw new Error(`${path}: cannot read the AIZOO model: ${String(error)}`, { cause: error });
+  }
+  const model = await loadTflite(bytes);
+  const offsetsIndex = model.outputs.findIndex((o) => o.shape[o.shape.length - 1] === 4);
+  const scoresIndex = model.outputs.findIndex((o) => o.shape[o.shape.length - 1] === 2);
+  if (offsetsIndex < 0 || scoresIndex < 0) throw new Error(`${path}: not the AIZOO model (outputs ${JSON.stringify(model.outputs)})`);
+  return (input) => {
+    model.input(0).set(input);
+    model.run();
+    return { offsets: model.output(offsetsIndex).slice(), scores: model.output(scoresIndex).slice() };
+  };
+}
+
 export class AizooDetector implements PhotoDetector {
+  /** Both ways of running AIZOO, sharing one TensorFlow Lite interpreter. */
+  static async create(path: string): Promise<AizooDetector[]> {
+    const run = await loadAizooRunner(path);
+    return [new AizooDetector("AIZOO (whole photo)", run, false), new AizooDetector("AIZOO (protocol tiles)", run, true)];
+  }
+
   readonly name: string;
   readonly #run: AizooRunner;
   readonly #tiles: boolean;

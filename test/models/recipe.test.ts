@@ -1,0 +1,31 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadModel } from "../../hosts/node/interpreter/index.js";
+import { runRecipe } from "../../models/cli/recipe.js";
+import { SHARED_DATA_DIR } from "../../models/data/dataset.js";
+
+describe("models: the whole recipe on a handful of photos (npm run model:recipe -- --quick)", () => {
+  let out: string;
+
+  before(() => {
+    out = mkdtempSync(join(tmpdir(), "ephemera-recipe-"));
+  });
+
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it("trains one short epoch, exports an int8 .tflite + C array, and the host interpreter runs it", async () => {
+    const result = await runRecipe({ quick: true, out, dataDir: SHARED_DATA_DIR, verbose: false });
+    const bytes = new Uint8Array(readFileSync(result.modelPath));
+    assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), "TFL3");
+    const model = loadModel(bytes, { name: "quick" });
+    assert.deepEqual(model.input.shape, [1, 96, 96, 1]);
+    assert.deepEqual(model.outputs.map((o) => o.shape), [[1, 12, 12, 3], [1, 12, 12, 1]]);
+    const outputs = model.invoke(new Int8Array(96 * 96).fill(-30));
+    assert.equal(outputs[0].length, 144 * 3);
+    assert.ok(result.validation.photos === 2, `evaluated ${result.validation.photos} photos`);
+    assert.ok(readFileSync(result.modelPath.replace(/\.tflite$/, ".c"), "utf8").includes(`_len = ${bytes.length};`));
+    assert.ok(readFileSync(join(out, "train", "curves.png")).subarray(1, 4).toString() === "PNG");
+  });
+});

@@ -1,0 +1,75 @@
+import { strict as assert } from "node:assert";
+import { PortableTileKernel } from "../../src/frame/tile-kernel.js";
+import { buildInputLut } from "../../src/frame/input-lut.js";
+import { cutTile } from "../../models/data/resample.js";
+import { Random } from "../../models/data/random.js";
+import { BACKGROUND, DEFAULT_SAMPLE_OPTIONS, MASK, NO_MASK, SamplePicker, allocateBatch, writeTargets } from "../../models/data/samples.js";
+import { INPUT_SCALE, INPUT_ZERO_POINT } from "../../models/export/quantize.js";
+
+describe("models/data: training tiles and targets", () => {
+  it("cuts tiles with the device's frame-kernel arithmetic (same bytes as src/frame after the LUT)", () => {
+    const random = new Random(5);
+    const kernel = new PortableTileKernel();
+    const lut = buildInputLut({ scale: INPUT_SCALE, zeroPoint: INPUT_ZERO_POINT });
+    for (const [w, h, rx, ry, rw, rh, sw, sh] of [
+      [640, 480, 0, 0, 640, 480, 256, 192],
+      [300, 200, 17, 9, 150, 120, 120, 96],
+      [100, 100, 10, 10, 40, 40, 160, 160],
+    ]) {
+      const pixels = Uint8Array.from({ length: w * h }, () => random.int(256));
+      const image = { width: w, height: h, pixels };
+      for (const [ox, oy] of [[0, 0], [sw - 96, sh - 96]]) {
+        const mine = cutTile(image, { rx, ry, rw, rh, sw, sh }, ox, oy, 96, 96);
+        const device = new Int8Array(96 * 96);
+        kernel.write(pixels, w, h, rx, ry, rw, rh, sw, sh, ox, oy, lut, device);
+        assert.deepEqual(Int8Array.from(mine, (p) => lut[p]), device);
+      }
+    }
+  });
+
+  it("labels the center cell with the class, the inner face cells don't care, and tiny or cut-off faces don't care", () => {
+    const batch = allocateBatch(1);
+    writeTargets(
+      [
+        { x0: 20, y0: 20, x1: 52, y1: 52, cls: "mask" }, // 32 px, center (36, 36): cell (4, 4)
+        { x0: 70, y0: 8, x1: 84, y1: 24, cls: "no_mask" }, // 14 px, center (77, 16): cell (9, 2)
+        { x0: 60, y0: 60, x1: 65, y1: 65, cls: "no_mask" }, // 5 px: too small
+        { x0: 88, y0: 70, x1: 120, y1: 102, cls: "mask" }, // center (104, 86) outside the tile
+      ],
+      batch,
+      0,
+    );
+    const at = (gx: number, gy: number): [number, number] => [batch.classes[gy * 12 + gx], batch.weights[gy * 12 + gx]];
+    assert.deepEqual(at(4, 4), [MASK, DEFAULT_SAMPLE_OPTIONS.targetWeights.mask]);
+    assert.deepEqual(at(9, 2), [NO_MASK, DEFAULT_SAMPLE_OPTIONS.targetWeights.noMask]);
+    assert.deepEqual(at(3, 3), [BACKGROUND, 0]); // inner half of the 32-px face
+    assert.deepEqual(at(7, 7), [BACKGROUND, 0]); // the 5-px face
+    assert.deepEqual(at(0, 0), [BACKGROUND, 1]);
+    assert.equal(batch.sizes[4 * 12 + 4], Math.fround(32 / 96));
+    assert.equal(batch.sizeWeights[4 * 12 + 4], 1);
+    assert.equal(batch.sizeWeights[0], 0);
+  });
+
+  it("draws reproducible, augmented samples with targets, about the configured share of no_mask faces", () => {
+    const image = { width: 400, height: 300, pixels: Uint8Array.from({ length: 400 * 300 }, (_, i) => (i * 7) % 251) };
+    const photo = {
+      name: "p",
+      image,
+      faces: [
+        { x0: 100, y0: 100, x1: 130, y1: 135, cls: "mask" as const },
+        { x0: 250, y0: 120, x1: 275, y1: 150, cls: "no_mask" as const },
+      ],
+    };
+    const picker = new SamplePicker([photo], DEFAULT_SAMPLE_OPTIONS);
+    const a = allocateBatch(64);
+    const b = allocateBatch(64);
+    picker.fill(new Random(9), a);
+    picker.fill(new Random(9), b);
+    assert.deepEqual(a.pixels, b.pixels);
+    assert.deepEqual(a.classes, b.classes);
+    assert.ok(a.pixels.every((v) => v >= 0 && v <= 1));
+    const noMask = a.classes.filter((c) => c === NO_MASK).length;
+    const mask = a.classes.filter((c) => c === MASK).length;
+    assert.ok(noMask > 5 && mask > 5, `mask ${mask}, no_mask ${noMask}`);
+  });
+});
