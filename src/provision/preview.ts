@@ -72,12 +72,17 @@ export interface PreviewShot {
   readonly faces: number;
 }
 
+/** Where the provisioner gets aiming frames: AimingPreview, or a wrapper around it. */
+export interface PreviewSource {
+  capture(): Promise<PreviewShot>;
+}
+
 /**
  * One aiming frame at a time: the frame is shrunk to 96x96 or coarser, every
  * face the device's detector finds is blurred in the small copy, and the full
  * frame is wiped before anything leaves.
  */
-export class AimingPreview {
+export class AimingPreview implements PreviewSource {
   #camera: Camera;
   #faces: FaceFinder;
   #maxSide: number;

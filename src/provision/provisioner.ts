@@ -14,7 +14,7 @@ import { decodeWifiCredentials, deviceInfoStrings, encodeStringList, scanResultS
 import { RpcFrameAssembler } from "./frame-assembler.js";
 import { caFingerprint, checkCaPem } from "./pem.js";
 import type { CollectorCheck, WifiStation } from "./ports.js";
-import type { AimingPreview } from "./preview.js";
+import type { PreviewSource } from "./preview.js";
 import { encodeRpcFrame, type RpcFrame } from "./rpc-frame.js";
 import { ProvisioningStore, deviceConfigJson, type VendorSettings } from "./settings-store.js";
 import {
@@ -25,7 +25,7 @@ import {
   settingsStrings,
   type RoiFractions,
 } from "./vendor-codec.js";
-import { VENDOR_CHARACTERISTIC, VENDOR_SERVICE_UUID, VendorCommand, VendorStatus } from "./vendor-protocol.js";
+import { VENDOR_CHARACTERISTIC, VendorCommand, VendorStatus } from "./vendor-protocol.js";
 
 /** Authorization by the button lapses this long after the press or the last authorized command. */
 export const AUTHORIZATION_MS = 60_000;
@@ -61,8 +61,8 @@ export interface ProvisionerOptions {
   /** The board's id (goes into the config; not provisioned over BLE). */
   readonly deviceId: string;
   readonly deviceInfo: DeviceInfo;
-  /** The aiming preview; without it preview requests are refused. */
-  readonly preview?: AimingPreview;
+  /** The aiming preview (an AimingPreview); without it preview requests are refused. */
+  readonly preview?: PreviewSource;
   /** Makes the board noticeable (LED, sound) for Improv's identify. */
   readonly identify?: () => void;
   /** Called after settings were saved and the window closed on success. */
@@ -97,7 +97,7 @@ export class Provisioner implements BleGattHandler {
   #settings: ProvisioningStore;
   #deviceId: string;
   #deviceInfo: DeviceInfo;
-  #preview: AimingPreview | undefined;
+  #preview: PreviewSource | undefined;
   #identify: (() => void) | undefined;
   #onProvisioned: () => void;
   #onChange: ((status: ProvisionerStatus) => void) | undefined;
@@ -527,7 +527,7 @@ export class Provisioner implements BleGattHandler {
       deviceToken: "probe-token-0000000000",
       [key]: value,
     };
-    const problem = configProblem(probe, key);
+    const problem = configProblem(probe);
     if (problem !== undefined) return this.#vendorReply(command, VendorStatus.badValue, problem);
     this.#staged[key] = value as Staged[K];
     this.#log.write("info", "provisioning_setting_staged", { key });
@@ -636,8 +636,8 @@ export class Provisioner implements BleGattHandler {
   }
 }
 
-/** The config problem for `key` ([key, message]), or undefined when src/config accepts the value. */
-function configProblem(probe: Record<string, unknown>, key: string): string[] | undefined {
+/** The problem src/config finds ([key, message]), or undefined when it accepts the probe. */
+function configProblem(probe: Record<string, unknown>): string[] | undefined {
   try {
     parseConfig(probe);
     return undefined;
