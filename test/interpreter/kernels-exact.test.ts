@@ -57,16 +57,20 @@ function outSize(padding: number, size: number, filter: number, stride: number, 
 function randomCase(random: Random, depthwise: boolean): ConvCase {
   for (;;) {
     const [h, w] = [random.int(1, 9), random.int(1, 9)];
-    const inC = random.int(1, 20);
+    // Channel counts that take every path: 16- and 8-wide SIMD blocks, 4-wide blocks, scalar tails.
+    const channelCounts = [1, 2, 3, 4, 5, 7, 8, 8, 12, 16, 16, 20, 24, 32];
+    const inC = random.pick(channelCounts);
     const multiplier = depthwise ? random.pick([1, 1, 2, 8]) : 1;
-    const outC = depthwise ? inC * multiplier : random.int(1, 20);
+    const outC = depthwise ? inC * multiplier : random.pick(channelCounts);
+    // Grouped convolution: each group of outC / groups filters reads inC / groups input channels.
+    const groups = !depthwise && inC % 2 === 0 && outC % 2 === 0 && random.int(0, 3) === 0 ? 2 : 1;
     const [kh, kw] = [random.int(1, 3), random.int(1, 3)];
     const stride: [number, number] = [random.int(1, 3), random.int(1, 3)];
     const dilation: [number, number] = [random.int(1, 2), random.int(1, 2)];
     const padding = random.pick([Padding.SAME, Padding.VALID]);
     const [oh, ow] = [outSize(padding, h, kh, stride[0], dilation[0]), outSize(padding, w, kw, stride[1], dilation[1])];
     if (oh < 1 || ow < 1) continue;
-    const filterShape: [number, number, number, number] = depthwise ? [1, kh, kw, outC] : [outC, kh, kw, inC];
+    const filterShape: [number, number, number, number] = depthwise ? [1, kh, kw, outC] : [outC, kh, kw, inC / groups];
     const inputScale = Math.fround(random.real(0.005, 0.05));
     // Effective scales from 1e-4 up to 4: both right and left shifts.
     const filterScales = Array.from({ length: outC }, () => Math.fround(random.real(0.001, 0.03) * random.pick([0.01, 0.1, 1, 10])));
@@ -113,9 +117,11 @@ function reference(c: ConvCase): number[] {
               const value = c.input[(iy * w + ix) * inC + Math.floor(oc / multiplier)] - c.inputZeroPoint;
               acc = (acc + c.filter[(fy * kw + fx) * outC + oc] * value) | 0;
             } else {
-              for (let ic = 0; ic < inC; ic++) {
-                const value = c.input[(iy * w + ix) * inC + ic] - c.inputZeroPoint;
-                acc = (acc + c.filter[((oc * kh + fy) * kw + fx) * inC + ic] * value) | 0;
+              const filterInC = c.filterShape[3];
+              const group = Math.floor(oc / (outC / (inC / filterInC)));
+              for (let ic = 0; ic < filterInC; ic++) {
+                const value = c.input[(iy * w + ix) * inC + group * filterInC + ic] - c.inputZeroPoint;
+                acc = (acc + c.filter[((oc * kh + fy) * kw + fx) * filterInC + ic] * value) | 0;
               }
             }
           }
@@ -166,6 +172,8 @@ describe("interpreter convolution kernels match a scalar transcription of the re
       const random = new Random(depthwise ? 515 : 303);
       let outputs = 0;
       let leftShifts = 0;
+      let wideBlocks = 0;
+      let grouped = 0;
       for (let i = 0; i < 300; i++) {
         const c = randomCase(random, depthwise);
         const model = loadModel(singleOpModel(op(c)));
@@ -175,8 +183,11 @@ describe("interpreter convolution kernels match a scalar transcription of the re
         assert.deepEqual(Array.from(model.outputTensors[0]), expected, `case ${i}: ${JSON.stringify({ ...c, filter: undefined, bias: undefined, input: undefined })}`);
         outputs += expected.length;
         if (c.filterScales.some((s) => quantizeMultiplier((c.inputScale * s) / c.outputScale).shift > 0)) leftShifts++;
+        if (c.filterShape[3] % 8 === 0 && c.outShape[3] % 8 === 0) wideBlocks++;
+        if (!depthwise && c.filterShape[3] !== c.shape[3]) grouped++;
       }
-      assert.ok(outputs > 10000 && leftShifts > 10, `${outputs} outputs, ${leftShifts} cases with left shifts`);
+      assert.ok(outputs > 10000 && leftShifts > 10 && wideBlocks > 10, `${outputs} outputs, ${leftShifts} cases with left shifts, ${wideBlocks} with 8-wide blocks`);
+      if (!depthwise) assert.ok(grouped > 5, `${grouped} grouped cases`);
     });
   }
 });

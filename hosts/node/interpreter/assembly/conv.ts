@@ -24,6 +24,21 @@ function horizontalSum(v: v128): i32 {
   return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) + i32x4.extract_lane(v, 3);
 }
 
+/** First filter tap whose input row (or column) origin + dilation * tap is >= 0. */
+// @ts-ignore: decorator
+@inline
+function tapStart(origin: i32, dilation: i32): i32 {
+  return origin < 0 ? (dilation - 1 - origin) / dilation : 0;
+}
+
+/** One past the last filter tap whose input row (or column) is < size. */
+// @ts-ignore: decorator
+@inline
+function tapEnd(origin: i32, dilation: i32, size: i32, filterSize: i32): i32 {
+  const room = size - 1 - origin;
+  return room < 0 ? 0 : min(filterSize, room / dilation + 1);
+}
+
 /** Sum of (f[i] + filterOffset) * (x[i] + inputOffset) for i < n. */
 // @ts-ignore: decorator
 @inline
@@ -84,15 +99,65 @@ export function conv2d(p: usize): void {
   const vectorEnd = filterInC & ~7;
   // Blocks of four output channels share each input load (within one group).
   const blockEnd = filtersPerGroup % 4 == 0 ? outC : 0;
+  // Eight-channel blocks need whole vectors (no scalar tail) and groups of a multiple of 8.
+  const blockEnd8 = filtersPerGroup % 8 == 0 && vectorEnd == filterInC ? outC : 0;
 
   let out = output;
   for (let b = 0; b < batches; b++) {
     const inputBatch = input + <usize>(b * inH * inW * inC);
     for (let oy = 0; oy < outH; oy++) {
       const originY = oy * strideH - padH;
+      const fyStart = tapStart(originY, dilationH);
+      const fyEnd = tapEnd(originY, dilationH, inH, filterH);
       for (let ox = 0; ox < outW; ox++) {
         const originX = ox * strideW - padW;
+        const fxStart = tapStart(originX, dilationW);
+        const fxEnd = tapEnd(originX, dilationW, inW, filterW);
         let oc = 0;
+        // Eight output channels at a time where the groups allow: each input load feeds eight dots.
+        for (; oc + 8 <= blockEnd8; oc += 8) {
+          const groupInput = <usize>((oc / filtersPerGroup) * filterInC);
+          let acc0 = i32x4.splat(0);
+          let acc1 = i32x4.splat(0);
+          let acc2 = i32x4.splat(0);
+          let acc3 = i32x4.splat(0);
+          let acc4 = i32x4.splat(0);
+          let acc5 = i32x4.splat(0);
+          let acc6 = i32x4.splat(0);
+          let acc7 = i32x4.splat(0);
+          for (let fy = fyStart; fy < fyEnd; fy++) {
+            const iy = originY + dilationH * fy;
+            for (let fx = fxStart; fx < fxEnd; fx++) {
+              const ix = originX + dilationW * fx;
+              const x = inputBatch + <usize>((iy * inW + ix) * inC) + groupInput;
+              const f0 = filter + <usize>oc * filterStride + <usize>((fy * filterW + fx) * filterInC);
+              for (let i = 0; i < vectorEnd; i += 8) {
+                const a = i16x8.add(v128.load8x8_s(x + <usize>i), offset);
+                const f = f0 + <usize>i;
+                acc0 = i32x4.add(acc0, i32x4.dot_i16x8_s(a, v128.load8x8_s(f)));
+                acc1 = i32x4.add(acc1, i32x4.dot_i16x8_s(a, v128.load8x8_s(f + filterStride)));
+                acc2 = i32x4.add(acc2, i32x4.dot_i16x8_s(a, v128.load8x8_s(f + 2 * filterStride)));
+                acc3 = i32x4.add(acc3, i32x4.dot_i16x8_s(a, v128.load8x8_s(f + 3 * filterStride)));
+                acc4 = i32x4.add(acc4, i32x4.dot_i16x8_s(a, v128.load8x8_s(f + 4 * filterStride)));
+                acc5 = i32x4.add(acc5, i32x4.dot_i16x8_s(a, v128.load8x8_s(f + 5 * filterStride)));
+                acc6 = i32x4.add(acc6, i32x4.dot_i16x8_s(a, v128.load8x8_s(f + 6 * filterStride)));
+                acc7 = i32x4.add(acc7, i32x4.dot_i16x8_s(a, v128.load8x8_s(f + 7 * filterStride)));
+              }
+            }
+          }
+          const s01 = i32x4.add(v128.shuffle<i32>(acc0, acc1, 0, 4, 1, 5), v128.shuffle<i32>(acc0, acc1, 2, 6, 3, 7));
+          const s23 = i32x4.add(v128.shuffle<i32>(acc2, acc3, 0, 4, 1, 5), v128.shuffle<i32>(acc2, acc3, 2, 6, 3, 7));
+          const s45 = i32x4.add(v128.shuffle<i32>(acc4, acc5, 0, 4, 1, 5), v128.shuffle<i32>(acc4, acc5, 2, 6, 3, 7));
+          const s67 = i32x4.add(v128.shuffle<i32>(acc6, acc7, 0, 4, 1, 5), v128.shuffle<i32>(acc6, acc7, 2, 6, 3, 7));
+          let sums0 = i32x4.add(v128.shuffle<i32>(s01, s23, 0, 1, 4, 5), v128.shuffle<i32>(s01, s23, 2, 3, 6, 7));
+          let sums1 = i32x4.add(v128.shuffle<i32>(s45, s67, 0, 1, 4, 5), v128.shuffle<i32>(s45, s67, 2, 3, 6, 7));
+          if (bias != 0) {
+            sums0 = i32x4.add(sums0, v128.load(bias + (<usize>oc << 2)));
+            sums1 = i32x4.add(sums1, v128.load(bias + (<usize>oc << 2), 16));
+          }
+          store8(out, requantize4(sums0, table, channels, oc, outputOffsets, lows, highs), requantize4(sums1, table, channels, oc + 4, outputOffsets, lows, highs));
+          out += 8;
+        }
         for (; oc < blockEnd; oc += 4) {
           const groupInput = <usize>((oc / filtersPerGroup) * filterInC);
           let acc0 = i32x4.splat(0);
@@ -100,12 +165,10 @@ export function conv2d(p: usize): void {
           let acc2 = i32x4.splat(0);
           let acc3 = i32x4.splat(0);
           let tail0: i32 = 0, tail1: i32 = 0, tail2: i32 = 0, tail3: i32 = 0;
-          for (let fy = 0; fy < filterH; fy++) {
+          for (let fy = fyStart; fy < fyEnd; fy++) {
             const iy = originY + dilationH * fy;
-            if (iy < 0 || iy >= inH) continue;
-            for (let fx = 0; fx < filterW; fx++) {
+            for (let fx = fxStart; fx < fxEnd; fx++) {
               const ix = originX + dilationW * fx;
-              if (ix < 0 || ix >= inW) continue;
               const x = inputBatch + <usize>((iy * inW + ix) * inC) + groupInput;
               const f0 = filter + <usize>oc * filterStride + <usize>((fy * filterW + fx) * filterInC);
               const f1 = f0 + filterStride;
@@ -139,12 +202,10 @@ export function conv2d(p: usize): void {
         for (; oc < outC; oc++) {
           const groupInput = <usize>((oc / filtersPerGroup) * filterInC);
           let sum: i32 = bias != 0 ? load<i32>(bias + (<usize>oc << 2)) : 0;
-          for (let fy = 0; fy < filterH; fy++) {
+          for (let fy = fyStart; fy < fyEnd; fy++) {
             const iy = originY + dilationH * fy;
-            if (iy < 0 || iy >= inH) continue;
-            for (let fx = 0; fx < filterW; fx++) {
+            for (let fx = fxStart; fx < fxEnd; fx++) {
               const ix = originX + dilationW * fx;
-              if (ix < 0 || ix >= inW) continue;
               const x = inputBatch + <usize>((iy * inW + ix) * inC) + groupInput;
               sum += dot(x, filter + <usize>oc * filterStride + <usize>((fy * filterW + fx) * filterInC), filterInC, inputOffset, 0);
             }
@@ -205,20 +266,54 @@ export function depthwiseConv2d(p: usize): void {
     const inputBatch = input + <usize>(b * inH * inW * inC);
     for (let oy = 0; oy < outH; oy++) {
       const originY = oy * strideH - padH;
+      const fyStart = tapStart(originY, dilationH);
+      const fyEnd = tapEnd(originY, dilationH, inH, filterH);
       for (let ox = 0; ox < outW; ox++) {
         const originX = ox * strideW - padW;
+        const fxStart = tapStart(originX, dilationW);
+        const fxEnd = tapEnd(originX, dilationW, inW, filterW);
         const out = output + <usize>(((b * outH + oy) * outW + ox) * outC);
         let c = 0;
+        // Sixteen channels at a time where they can: the tap loop's cost is shared.
+        for (; !shared && c + 16 <= blockEnd; c += 16) {
+          let low0 = i32x4.splat(0);
+          let high0 = i32x4.splat(0);
+          let low1 = i32x4.splat(0);
+          let high1 = i32x4.splat(0);
+          for (let fy = fyStart; fy < fyEnd; fy++) {
+            const row = inputBatch + <usize>((originY + dilationH * fy) * inW * inC + c);
+            const filterRow = filter + <usize>(fy * filterW * outC + c);
+            for (let fx = fxStart; fx < fxEnd; fx++) {
+              const at = row + <usize>((originX + dilationW * fx) * inC);
+              const fat = filterRow + <usize>(fx * outC);
+              const x0 = i16x8.add(v128.load8x8_s(at), offset);
+              const x1 = i16x8.add(v128.load8x8_s(at, 8), offset);
+              const f0 = v128.load8x8_s(fat);
+              const f1 = v128.load8x8_s(fat, 8);
+              low0 = i32x4.add(low0, i32x4.extmul_low_i16x8_s(x0, f0));
+              high0 = i32x4.add(high0, i32x4.extmul_high_i16x8_s(x0, f0));
+              low1 = i32x4.add(low1, i32x4.extmul_low_i16x8_s(x1, f1));
+              high1 = i32x4.add(high1, i32x4.extmul_high_i16x8_s(x1, f1));
+            }
+          }
+          if (bias != 0) {
+            const at = bias + (<usize>c << 2);
+            low0 = i32x4.add(low0, v128.load(at));
+            high0 = i32x4.add(high0, v128.load(at, 16));
+            low1 = i32x4.add(low1, v128.load(at, 32));
+            high1 = i32x4.add(high1, v128.load(at, 48));
+          }
+          store8(out + <usize>c, requantize4(low0, table, channels, c, outputOffsets, lows, highs), requantize4(high0, table, channels, c + 4, outputOffsets, lows, highs));
+          store8(out + <usize>c + 8, requantize4(low1, table, channels, c + 8, outputOffsets, lows, highs), requantize4(high1, table, channels, c + 12, outputOffsets, lows, highs));
+        }
         for (; c < blockEnd; c += 8) {
           const inChannel = shared ? c / depthMultiplier : c;
           let low = i32x4.splat(0);
           let high = i32x4.splat(0);
-          for (let fy = 0; fy < filterH; fy++) {
+          for (let fy = fyStart; fy < fyEnd; fy++) {
             const iy = originY + dilationH * fy;
-            if (iy < 0 || iy >= inH) continue;
-            for (let fx = 0; fx < filterW; fx++) {
+            for (let fx = fxStart; fx < fxEnd; fx++) {
               const ix = originX + dilationW * fx;
-              if (ix < 0 || ix >= inW) continue;
               const at = inputBatch + <usize>((iy * inW + ix) * inC + inChannel);
               const x = shared ? i16x8.splat(<i16>(i32(load<i8>(at)) + inputOffset)) : i16x8.add(v128.load8x8_s(at), offset);
               const f = v128.load8x8_s(filter + <usize>((fy * filterW + fx) * outC + c));
@@ -235,12 +330,10 @@ export function depthwiseConv2d(p: usize): void {
         for (; c < outC; c++) {
           const inChannel = c / depthMultiplier;
           let sum: i32 = bias != 0 ? load<i32>(bias + (<usize>c << 2)) : 0;
-          for (let fy = 0; fy < filterH; fy++) {
+          for (let fy = fyStart; fy < fyEnd; fy++) {
             const iy = originY + dilationH * fy;
-            if (iy < 0 || iy >= inH) continue;
-            for (let fx = 0; fx < filterW; fx++) {
+            for (let fx = fxStart; fx < fxEnd; fx++) {
               const ix = originX + dilationW * fx;
-              if (ix < 0 || ix >= inW) continue;
               const x = i32(load<i8>(inputBatch + <usize>((iy * inW + ix) * inC + inChannel))) + inputOffset;
               sum += i32(load<i8>(filter + <usize>((fy * filterW + fx) * outC + c))) * x;
             }
