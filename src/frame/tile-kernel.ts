@@ -38,9 +38,11 @@ function checkArguments(
  * integers is exact in doubles.
  */
 export class PortableTileKernel implements TileKernel {
-  // Column box bounds of the current tile, reused between calls.
+  // Box bounds of the current tile's columns and rows, reused between calls.
   #columnStart = new Int32Array(TILE_SIDE);
   #columnEnd = new Int32Array(TILE_SIDE);
+  #rowStart = new Int32Array(TILE_SIDE);
+  #rowEnd = new Int32Array(TILE_SIDE);
 
   write(
     pixels: Uint8Array, frameWidth: number, frameHeight: number,
@@ -51,31 +53,40 @@ export class PortableTileKernel implements TileKernel {
     checkArguments(pixels, frameWidth, frameHeight, rx, ry, rw, rh, sw, sh, ox, oy, lut, out);
     const columnStart = this.#columnStart;
     const columnEnd = this.#columnEnd;
-    for (let tx = 0; tx < TILE_SIDE; tx++) {
-      const u = ox + tx;
-      const x0 = rx + Math.floor((u * rw) / sw);
-      let x1 = rx + Math.floor(((u + 1) * rw) / sw);
-      if (x1 <= x0) x1 = x0 + 1;
-      columnStart[tx] = x0;
-      columnEnd[tx] = x1;
-    }
+    boxBounds(ox, rx, rw, sw, columnStart, columnEnd);
+    boxBounds(oy, ry, rh, sh, this.#rowStart, this.#rowEnd);
     for (let ty = 0; ty < TILE_SIDE; ty++) {
-      const v = oy + ty;
-      const y0 = ry + Math.floor((v * rh) / sh);
-      let y1 = ry + Math.floor(((v + 1) * rh) / sh);
-      if (y1 <= y0) y1 = y0 + 1;
+      const y0 = this.#rowStart[ty];
+      const y1 = this.#rowEnd[ty];
       const rowOut = ty * TILE_SIDE;
       for (let tx = 0; tx < TILE_SIDE; tx++) {
         const x0 = columnStart[tx];
         const x1 = columnEnd[tx];
+        const n = (x1 - x0) * (y1 - y0);
+        if (n === 1) {
+          // A single pixel: its mean is itself (enlarging, or scale 1).
+          out[rowOut + tx] = lut[pixels[y0 * frameWidth + x0]];
+          continue;
+        }
         let sum = 0;
         for (let y = y0; y < y1; y++) {
           const row = y * frameWidth;
           for (let x = x0; x < x1; x++) sum += pixels[row + x];
         }
-        const n = (x1 - x0) * (y1 - y0);
         out[rowOut + tx] = lut[Math.floor((sum + Math.floor(n / 2)) / n)];
       }
     }
+  }
+}
+
+/** Source box bounds [start, end) for the 96 tile positions along one axis (the brief's first two lines). */
+function boxBounds(origin: number, roiStart: number, roiLength: number, scaledLength: number, start: Int32Array, end: Int32Array): void {
+  for (let t = 0; t < TILE_SIDE; t++) {
+    const u = origin + t;
+    const b0 = roiStart + Math.floor((u * roiLength) / scaledLength);
+    let b1 = roiStart + Math.floor(((u + 1) * roiLength) / scaledLength);
+    if (b1 <= b0) b1 = b0 + 1;
+    start[t] = b0;
+    end[t] = b1;
   }
 }

@@ -18,6 +18,8 @@ export interface StandInModelOptions {
   readonly withSize?: boolean;
   /** Grid side (default 12). */
   readonly grid?: number;
+  /** Model id (default "stand-in-test-model@0"). */
+  readonly id?: string;
 }
 
 /** Pixel values of the synthetic face markers that markerFaces recognises. */
@@ -40,7 +42,7 @@ function quantize(probability: number): number {
  * nothing about real faces.
  */
 export class StandInModel implements Model {
-  readonly id = "stand-in-test-model@0";
+  readonly id: string;
   readonly input: TensorSpec = Object.freeze({ shape: Object.freeze([1, 96, 96, 1]), scale: 1 / 255, zeroPoint: -128 });
   readonly outputs: readonly TensorSpec[];
   readonly #see: (tile: Int8Array, call: number) => readonly StandInFace[];
@@ -53,6 +55,7 @@ export class StandInModel implements Model {
   lastInput = new Int8Array(96 * 96);
 
   constructor(options: StandInModelOptions = {}) {
+    this.id = options.id ?? "stand-in-test-model@0";
     this.#grid = options.grid ?? 12;
     this.#see = options.see ?? markerFaces;
     const g = this.#grid;
@@ -97,13 +100,26 @@ export class StandInModel implements Model {
 export function markerFaces(tile: Int8Array): StandInFace[] {
   const faces: StandInFace[] = [];
   const seen = new Uint8Array(96 * 96);
-  const levels: Array<[number, "mask" | "no_mask"]> = [[MASK_MARKER - 128, "mask"], [NO_MASK_MARKER - 128, "no_mask"]];
+  const maskLevel = MASK_MARKER - 128;
+  const noMaskLevel = NO_MASK_MARKER - 128;
+  const stack: number[] = [];
+  let q = 0;
+  const visit = (n: number): void => {
+    if (!seen[n] && Math.abs(tile[n] - q) <= 1) {
+      seen[n] = 1;
+      stack.push(n);
+    }
+  };
   for (let start = 0; start < 96 * 96; start++) {
+    const value = tile[start];
+    // Most pixels are background: one cheap range test before anything else.
+    if ((value < noMaskLevel - 1 || value > noMaskLevel + 1) && value < maskLevel - 1) continue;
     if (seen[start]) continue;
-    const level = levels.find(([q]) => Math.abs(tile[start] - q) <= 1);
-    if (level === undefined) continue;
-    const [q, cls] = level;
-    const stack = [start];
+    if (Math.abs(value - maskLevel) <= 1) q = maskLevel;
+    else if (Math.abs(value - noMaskLevel) <= 1) q = noMaskLevel;
+    else continue;
+    const cls = q === maskLevel ? "mask" : "no_mask";
+    stack.push(start);
     seen[start] = 1;
     let count = 0, sumX = 0, sumY = 0, minX = 96, maxX = -1, minY = 96, maxY = -1;
     while (stack.length > 0) {
@@ -113,14 +129,14 @@ export function markerFaces(tile: Int8Array): StandInFace[] {
       count++;
       sumX += x + 0.5;
       sumY += y + 0.5;
-      minX = Math.min(minX, x); maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y); maxY = Math.max(maxY, y);
-      for (const n of [x > 0 ? p - 1 : -1, x < 95 ? p + 1 : -1, y > 0 ? p - 96 : -1, y < 95 ? p + 96 : -1]) {
-        if (n >= 0 && !seen[n] && Math.abs(tile[n] - q) <= 1) {
-          seen[n] = 1;
-          stack.push(n);
-        }
-      }
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+      if (x > 0) visit(p - 1);
+      if (x < 95) visit(p + 1);
+      if (y > 0) visit(p - 96);
+      if (y < 95) visit(p + 96);
     }
     const touchesBorder = minX === 0 || minY === 0 || maxX === 95 || maxY === 95;
     if (count >= 16 && !touchesBorder) faces.push({ x: sumX / count, y: sumY / count, cls, size: maxX - minX + 1 });
