@@ -68,7 +68,11 @@ export type TensorData = Int8Array | Int32Array | Float32Array;
 /** A loaded model: the desktop host's Model, plus its figures and raw tensor access. */
 export interface InterpreterModel extends Model {
   readonly info: ModelInfo;
-  /** Views of the graph's input tensors in the instance's memory: write them, then run(). */
+  /**
+   * Views of the graph's input tensors in the instance's memory: write them, then run().
+   * As in TensorFlow Lite Micro, the arena may reuse an input's memory for later
+   * activations: write the inputs again before every run().
+   */
   readonly inputTensors: readonly TensorData[];
   /** Views of the graph's output tensors, valid until the next run. */
   readonly outputTensors: readonly TensorData[];
