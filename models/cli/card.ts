@@ -20,7 +20,7 @@ import { metricsTable } from "../eval/report.js";
 import { layerShapes, type Architecture } from "../train/architecture.js";
 import { Args, isMain, runMain } from "./args.js";
 import { AIZOO_MODEL_PATH } from "./eval.js";
-import { MODEL_PATH } from "./export.js";
+import { MODEL_PATH } from "../paths.js";
 
 const CARD_PATH = "models/README.md";
 const CURVES_PATH = "models/training-curves.png";

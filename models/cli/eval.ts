@@ -17,7 +17,7 @@ import { SPLIT_NAMES, type SplitName, sha256Hex } from "../data/split.js";
 import { type PhotoDetector, MaskModelDetector, evaluate } from "../eval/evaluate.js";
 import { metricsTable } from "../eval/report.js";
 import { Args, isMain, runMain } from "./args.js";
-import { MODEL_PATH } from "./export.js";
+import { MODEL_PATH } from "../paths.js";
 
 const USAGE =
   "usage: npm run eval -- --voc DIR [--split train|validation|test] [--model FILE.tflite] [--detections FILE] " +

@@ -18,17 +18,11 @@ import { SHARED_DATA_DIR } from "../data/dataset.js";
 import { loadPhotos } from "../data/photos.js";
 import { readSplit } from "../data/split-file.js";
 import { sha256Hex } from "../data/split.js";
+import { C_ARRAY_SYMBOL, MODEL_PATH, cArrayPath } from "../paths.js";
 import { Args, isMain, runMain } from "./args.js";
 
 const USAGE = "usage: npm run export -- [--float FILE] [--out FILE.tflite] [--calibration-photos N] [--validation-photos N] [--data DIR]";
 
-export const MODEL_PATH = "models/mask-model.tflite";
-export const C_ARRAY_SYMBOL = "ephemera_mask_model";
-
-/** models/mask-model.tflite -> models/mask-model.c */
-export function cArrayPath(tflitePath: string): string {
-  return tflitePath.replace(/\.tflite$/, "") + ".c";
-}
 
 export interface ExportOptions {
   readonly floatPath: string;

@@ -14,7 +14,8 @@ import { readSplit } from "../data/split-file.js";
 import { MaskModelDetector, evaluate } from "../eval/evaluate.js";
 import type { Metrics } from "../eval/protocol.js";
 import { Args, isMain, runMain } from "./args.js";
-import { MODEL_PATH, exportModel } from "./export.js";
+import { MODEL_PATH } from "../paths.js";
+import { exportModel } from "./export.js";
 import { trainModel } from "./train.js";
 
 export interface RecipeOptions {

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import { loadModel } from "../../hosts/node/interpreter/index.js";
-import { MODEL_PATH, cArrayPath } from "../../models/cli/export.js";
+import { MODEL_PATH, cArrayPath } from "../../models/paths.js";
 import { sha256Hex } from "../../models/data/split.js";
 
 /** The budget: under a third of person_detect's MACs, 100 KB of flash, a 64 KB arena. */
