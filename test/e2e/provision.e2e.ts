@@ -20,7 +20,10 @@ import { DetectorFaceFinder } from "../../src/provision/detector-face-finder.js"
 import { AimingPreview, type PreviewShot, type PreviewSource } from "../../src/provision/preview.js";
 import { AUTHORIZATION_MS, CLOSE_AFTER_SUCCESS_MS, WINDOW_MS } from "../../src/provision/provisioner.js";
 import type { Camera, GrayFrame } from "../../src/interfaces/index.js";
+import { IMPROV_SERVICE_UUID } from "../../src/provision/improv-protocol.js";
+import { VENDOR_SERVICE_UUID } from "../../src/provision/vendor-protocol.js";
 import { StandInModel, drawFace } from "../support/stand-in-model.js";
+import { fakeWebBluetoothScript } from "./fake-web-bluetooth.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const ARTIFACTS = join(ROOT, "artifacts", "e2e");
@@ -127,8 +130,9 @@ describe("companion page provisions the desktop host (headless Chromium)", funct
     rigs.splice(rigs.indexOf(rig), 1);
   }
 
-  async function openPage(rig: Rig): Promise<Page> {
+  async function openPage(rig: Rig, initScript?: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 900, height: 1500 } });
+    if (initScript !== undefined) await page.addInitScript({ content: initScript });
     page.setDefaultTimeout(10_000);
     page.on("console", (message) => logLines.push(`page console: ${message.text()}`));
     page.on("pageerror", (error) => logLines.push(`page error: ${error.message}`));
@@ -334,6 +338,43 @@ describe("companion page provisions the desktop host (headless Chromium)", funct
     await shot(page, "refused-ca");
     assert.ok(rig.host.provisioner.status.windowOpen);
     assert.ok(!rig.host.provisioner.provisioned);
+    assert.equal(new FileStore(rig.storePath).get("pv.cfg"), undefined);
+    await page.close();
+    await stopHost(rig);
+  });
+
+  it("Web Bluetooth transport: the page asks for Improv devices and provisions through the same device code", async function () {
+    const rig = await startHost();
+    const page = await openPage(rig, fakeWebBluetoothScript({ hideVendor: false, vendorService: VENDOR_SERVICE_UUID }));
+    await page.click("#connect-bluetooth");
+    await page.waitForSelector('body[data-state="authorization-required"]');
+    assert.match((await page.textContent("#connection")) ?? "", /\(Bluetooth\)/);
+    const requests = await page.evaluate("window.__bluetoothRequests");
+    assert.deepEqual(requests, [{ filters: [{ services: [IMPROV_SERVICE_UUID] }], optionalServices: [VENDOR_SERVICE_UUID] }]);
+    await pressButton(rig);
+    await page.waitForSelector('body[data-state="authorized"]');
+    await joinWifi(page, NETWORKS[0].password);
+    await page.waitForSelector('body[data-state="provisioned"]');
+    await page.click("#get-preview");
+    await page.waitForSelector('body[data-preview="shown"]');
+    await shot(page, "web-bluetooth-provisioned");
+    await page.close();
+    await stopHost(rig);
+  });
+
+  it("any Improv device: without Ephemera's service the page sets the Wi-Fi only", async function () {
+    const rig = await startHost();
+    const page = await openPage(rig, fakeWebBluetoothScript({ hideVendor: true, vendorService: VENDOR_SERVICE_UUID }));
+    await page.click("#connect-bluetooth");
+    await page.waitForSelector('body[data-state="authorization-required"]');
+    await page.waitForSelector("#vendor-note:not([hidden])");
+    assert.ok(await page.isDisabled("#apply"));
+    assert.ok(await page.isDisabled("#get-preview"));
+    await pressButton(rig);
+    await page.waitForSelector('body[data-state="authorized"]');
+    await joinWifi(page, NETWORKS[0].password);
+    await page.waitForSelector('body[data-state="provisioned"]');
+    await shot(page, "improv-only-device");
     assert.equal(new FileStore(rig.storePath).get("pv.cfg"), undefined);
     await page.close();
     await stopHost(rig);
