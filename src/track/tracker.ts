@@ -25,6 +25,8 @@ export interface TrackerOptions {
 
 export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, maxTentativeMisses: 1, maxMisses: 10, maxTracks: 64 });
 
+const NO_FACES: readonly TrackedFace[] = Object.freeze([]);
+
 /** Weight of the newest displacement in the velocity estimate (an exponential average). */
 const VELOCITY_SMOOTHING = 0.3;
 /** Most frames a prediction extrapolates the velocity over a gap. */
@@ -106,8 +108,10 @@ export class Tracker {
   #onPassage: (cls: FaceClass) => void;
   // Scratch for association, reused between frames.
   #assignment = new Assignment();
-  #rows: number[] = [];
-  #cols: number[] = [];
+  #rows = new Int32Array(8);
+  #cols = new Int32Array(8);
+  #faces: readonly TrackedFace[] = NO_FACES;
+  #cost = (row: number, col: number): number => this.#costOf(row, col);
   #trackTaken: Uint8Array = new Uint8Array(0);
   #faceTaken: Uint8Array = new Uint8Array(0);
 
@@ -195,25 +199,20 @@ export class Tracker {
    * crossing whose predictions were blurred by a merged detection).
    */
   #associate(faces: readonly TrackedFace[], trackTaken: Uint8Array, faceTaken: Uint8Array): void {
-    for (const confirmedStage of [true, false]) {
-      const rows = this.#rows;
-      const cols = this.#cols;
-      rows.length = 0;
-      cols.length = 0;
-      for (let t = 0; t < this.#tracks.length; t++) if (this.#confirmed(this.#tracks[t]) === confirmedStage) rows.push(t);
-      for (let f = 0; f < faces.length; f++) if (!faceTaken[f]) cols.push(f);
-      if (rows.length === 0 || cols.length === 0) continue;
-      const match = this.#assignment.solve(rows.length, cols.length, (row, col) => {
-        const track = this.#tracks[rows[row]];
-        const face = faces[cols[col]];
-        const dx = face.x - track.predictedX();
-        const dy = face.y - track.predictedY();
-        const squared = dx * dx + dy * dy;
-        // The gate widens while a track is unseen, up to twice its size after maxMisses frames.
-        const gate = this.#gate * (1 + Math.min(1, track.misses / this.#maxMisses));
-        return squared <= gate * gate ? squared : FORBIDDEN;
-      });
-      for (let row = 0; row < rows.length; row++) {
+    if (this.#rows.length < this.#tracks.length) this.#rows = new Int32Array(Math.max(this.#tracks.length, 2 * this.#rows.length, 8));
+    if (this.#cols.length < faces.length) this.#cols = new Int32Array(Math.max(faces.length, 2 * this.#cols.length, 8));
+    const rows = this.#rows;
+    const cols = this.#cols;
+    this.#faces = faces;
+    for (let stage = 0; stage < 2; stage++) {
+      const confirmedStage = stage === 0;
+      let rowCount = 0;
+      let colCount = 0;
+      for (let t = 0; t < this.#tracks.length; t++) if (this.#confirmed(this.#tracks[t]) === confirmedStage) rows[rowCount++] = t;
+      for (let f = 0; f < faces.length; f++) if (!faceTaken[f]) cols[colCount++] = f;
+      if (rowCount === 0 || colCount === 0) continue;
+      const match = this.#assignment.solve(rowCount, colCount, this.#cost);
+      for (let row = 0; row < rowCount; row++) {
         const col = match[row];
         if (col < 0) continue;
         const t = rows[row];
@@ -223,5 +222,18 @@ export class Tracker {
         this.#tracks[t].hit(faces[f], this.#gate);
       }
     }
+    this.#faces = NO_FACES;
+  }
+
+  /** Squared distance from row's track prediction to col's face, FORBIDDEN outside the gate. */
+  #costOf(row: number, col: number): number {
+    const track = this.#tracks[this.#rows[row]];
+    const face = this.#faces[this.#cols[col]];
+    const dx = face.x - track.predictedX();
+    const dy = face.y - track.predictedY();
+    const squared = dx * dx + dy * dy;
+    // The gate widens while a track is unseen, up to twice its size after maxMisses frames.
+    const gate = this.#gate * (1 + Math.min(1, track.misses / this.#maxMisses));
+    return squared <= gate * gate ? squared : FORBIDDEN;
   }
 }

@@ -7,6 +7,7 @@ import type { Bench, BenchRow } from "./bench.js";
 
 const BENCHES: readonly { readonly name: string; readonly load: () => Promise<{ readonly bench: Bench }> }[] = [
   { name: "interpreter", load: () => import("./interpreter.js") },
+  { name: "core", load: () => import("./core.js") },
 ];
 
 function format(value: number): string {
