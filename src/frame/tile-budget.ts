@@ -36,9 +36,15 @@ export function tilesWithinBudget(macs: number, budgetMs: number = FRAME_BUDGET_
 
 /**
  * Default per-frame tile budget: a model at the MAC ceiling (2,385,962 MACs)
- * is estimated at 18.0 ms per invoke, so (100 - 10) / 18.0 -> 5 tiles.
- * A lighter model earns more tiles: pass its MACs to tilesWithinBudget and
- * set `maxTiles` in the config.
+ * is estimated at 18.0 ms per invoke, so (100 - 10) / 18.0 -> 5 tiles. The
+ * first committed mask model (2,177,280 MACs: `npm run bench -- core`) is
+ * estimated at 16.4 ms: also 5 tiles. A lighter model earns more tiles: pass
+ * its MACs to tilesWithinBudget and set `maxTiles` in the config.
+ *
+ * What 5 tiles buy (tile-plan.ts): a 4:3 frame at a 192 px short side needs
+ * 6 tiles even without overlap, so the plan scales it to 192x144 and covers
+ * it with 4 tiles overlapping by 48 px (faces come out at 0.75 of the size
+ * at 192). A narrower ROI (a doorway) keeps the full scale.
  */
 export function defaultMaxTiles(): number {
   return tilesWithinBudget(MASK_MODEL_MAX_MACS);

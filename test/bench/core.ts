@@ -5,15 +5,18 @@
  * (fixed outputs with faces in them). Also heap allocated per frame and heap
  * retained per frame at steady state. For the cost inside XS see xs.ts.
  */
+import { readFileSync } from "node:fs";
 import { PerformanceObserver } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { loadModel } from "../../hosts/node/interpreter/index.js";
 import { SimulatedClock } from "../../hosts/node/sim-clock.js";
 import { Ephemera } from "../../src/app/ephemera.js";
 import type { Detection } from "../../src/detect/detection.js";
 import { GridDecoder } from "../../src/detect/grid-decoder.js";
 import { mergeDetections } from "../../src/detect/merge.js";
 import { FrameTiler } from "../../src/frame/frame-tiler.js";
+import { estimatedInvokeMs, FRAME_BUDGET_MS, FRAME_OVERHEAD_MS, PERSON_DETECT_MACS, tilesWithinBudget } from "../../src/frame/tile-budget.js";
 import { TILE_BYTES } from "../../src/frame/tile-kernel.js";
 import { tileToFrame } from "../../src/frame/tile-plan.js";
 import type { GrayFrame, Model, TensorSpec } from "../../src/interfaces/index.js";
@@ -106,8 +109,19 @@ async function heapPerCall(calls: number, retainedCalls: number, call: () => voi
   return { allocated: Math.max(0, Math.min(...growth)) / calls, retained: (retainedEnd - retainedStart) / retainedCalls };
 }
 
+/** The tile budget for the committed mask model: its MACs (as the interpreter counts them) scaled against person_detect's 54 ms. */
+function tileBudgetRows(): BenchRow[] {
+  const model = loadModel(readFileSync(new URL("../../../models/mask-model.tflite", import.meta.url)), { name: "mask-model" });
+  const macs = model.info.macs;
+  return [
+    { name: "mask model MACs", value: macs, unit: "MACs", note: `models/mask-model.tflite (${model.id}); person_detect: ${PERSON_DETECT_MACS}` },
+    { name: "mask model invoke on ESP32-S3, estimate", value: estimatedInvokeMs(macs), unit: "ms", note: "54 ms x MACs / person_detect's MACs (ESP-NN); an estimate until measured on a board" },
+    { name: "tiles per frame within 100 ms, estimate", value: tilesWithinBudget(macs), unit: "tiles", note: `(${FRAME_BUDGET_MS} - ${FRAME_OVERHEAD_MS} ms for the rest of the pipeline) / estimated invoke` },
+  ];
+}
+
 export async function bench(): Promise<BenchRow[]> {
-  const rows: BenchRow[] = [];
+  const rows: BenchRow[] = [...tileBudgetRows()];
 
   // Tiling: every tile of a frame through the exact kernel.
   const tile = new Int8Array(TILE_BYTES);
