@@ -43,8 +43,10 @@ export function tilesWithinBudget(macs: number, budgetMs: number = FRAME_BUDGET_
  *
  * What 5 tiles buy (tile-plan.ts): a 4:3 frame at a 192 px short side needs
  * 6 tiles even without overlap, so the plan scales it to 192x144 and covers
- * it with 4 tiles overlapping by 48 px (faces come out at 0.75 of the size
- * at 192). A narrower ROI (a doorway) keeps the full scale.
+ * it with 4 tiles, 2 across without overlap and 2 down overlapping by 48 px
+ * (faces come out at 0.75 of their size at 192; one crossing the vertical
+ * seam is cut for a few frames, which the tracker's tolerance of missed
+ * frames absorbs). A narrower ROI (a doorway) keeps the full scale.
  */
 export function defaultMaxTiles(): number {
   return tilesWithinBudget(MASK_MODEL_MAX_MACS);
