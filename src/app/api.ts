@@ -13,6 +13,15 @@
  *
  * Window ends and uplink sends/retries run from clock.schedule timers; with a
  * SimulatedClock, advance the clock (and let promises settle) to drive them.
+ * `core.sending` is true while a POST is out.
+ *
+ * Store keys: "win" (the window counters, at most every 2 minutes while
+ * counting, at window ends and on close) and "bq" + 7 base-36 digits (one
+ * per unacknowledged batch). Other modules must not use these keys.
+ * Collector contract: POST ${collectorUrl}/v1/batches, Bearer token, the
+ * record as JSON; 200/201 acknowledge (200 = identical replay); 408, 429, 5xx
+ * and network failures are retried with backoff; other 4xx (409 = same id,
+ * other content) park the batch: kept, logged, retried every 6 hours.
  */
 import type { Clock, Https, Log, Model, Store } from "../interfaces/index.js";
 
