@@ -41,14 +41,14 @@ export class Network {
       const kernelShape = kernelShapeOf(shape);
       const fanIn = shape.layer.kernel * shape.layer.kernel * (shape.layer.kind === "conv" ? shape.inChannels : 1);
       const limit = Math.sqrt(6 / fanIn) * (shape.role === "hidden" ? 1 : 0.1);
-      kernels.push(tf.variable(tf.randomUniform(kernelShape, -limit, limit, "float32", seed + i), true, `kernel${i}`));
+      kernels.push(tf.variable(tf.randomUniform(kernelShape, -limit, limit, "float32", seed + i), true));
       const bias =
         shape.role === "classes"
           ? tf.tensor1d(headPrior.map((p) => Math.log(p)))
           : shape.role === "size"
             ? tf.tensor1d([Math.log(1 / 5)])
             : tf.zeros([shape.outChannels]);
-      biases.push(tf.variable(bias as tf.Tensor1D, true, `bias${i}`));
+      biases.push(tf.variable(bias as tf.Tensor1D, true));
     });
     return new Network(architecture, kernels, biases);
   }
@@ -59,9 +59,9 @@ export class Network {
     const kernels = model.layers.map((layer, i) => {
       const expected = kernelShapeOf(shapes[i]);
       if (expected.join() !== layer.kernelShape.join()) throw new Error(`layer ${i}: kernel ${layer.kernelShape} != ${expected}`);
-      return tf.variable(tf.tensor4d(layer.kernel, expected), true, `kernel${i}`);
+      return tf.variable(tf.tensor4d(layer.kernel, expected), true);
     });
-    const biases = model.layers.map((layer, i) => tf.variable(tf.tensor1d(layer.bias), true, `bias${i}`));
+    const biases = model.layers.map((layer) => tf.variable(tf.tensor1d(layer.bias), true));
     return new Network(model.architecture, kernels, biases);
   }
 
