@@ -62,6 +62,7 @@ export class WindowCounter {
   #masked = 0;
   #unmasked = 0;
   #outbox: ReleasedSpan | undefined;
+  #handOverRetryAt = Number.NEGATIVE_INFINITY;
   #released = 0;
   #merged = 0;
   #dirty = false;
@@ -101,8 +102,8 @@ export class WindowCounter {
   /** Closes every window that ended by now (timers call this; hosts may too). */
   advance(): void {
     if (this.#closed) return;
-    if (this.#outbox !== undefined) this.#handOver();
     const now = this.#clock.now();
+    if (this.#outbox !== undefined && now >= this.#handOverRetryAt) this.#handOver();
     let changed = false;
     while (this.#windowEnd <= now) {
       this.#closeWindow();
@@ -188,6 +189,8 @@ export class WindowCounter {
     const span = this.#outbox;
     if (span === undefined) return;
     if (!this.#release(span)) {
+      // Offered again after a persist interval (not at every frame), at the next advance or window end.
+      this.#handOverRetryAt = this.#clock.now() + this.#persistIntervalMs;
       this.#log.write("warn", "window_release_deferred", { people: span.people, reason: "queue_full" });
       return;
     }
@@ -205,6 +208,7 @@ export class WindowCounter {
       this.#spanStart = end;
       return;
     }
+    if (this.#outbox !== undefined && this.#clock.now() >= this.#handOverRetryAt) this.#handOver();
     if (this.#people >= this.#minPeople && this.#outbox === undefined) {
       const span: ReleasedSpan = { start: this.#spanStart, end, people: this.#people, masked: this.#masked, unmasked: this.#unmasked };
       // Written ahead: the store knows of the release before the queue does.

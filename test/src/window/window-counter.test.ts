@@ -210,9 +210,12 @@ describe("windows", () => {
     assert.equal(counter.pending.start, T0 + 20 * MINUTE);
     accept = true;
     counter.count("mask");
+    assert.deepEqual(released, [], "not offered at every call: once per persist interval");
+    clock.advance(2 * MINUTE);
+    counter.count("mask");
     assert.deepEqual(released, [{ start: T0, end: T0 + 20 * MINUTE, people: 10, masked: 10, unmasked: 0 }]);
     clock.advanceTo(T0 + 60 * MINUTE);
-    assert.deepEqual(released[1], { start: T0 + 20 * MINUTE, end: T0 + 60 * MINUTE, people: 11, masked: 1, unmasked: 10 });
+    assert.deepEqual(released[1], { start: T0 + 20 * MINUTE, end: T0 + 60 * MINUTE, people: 12, masked: 2, unmasked: 10 });
   });
 
   it("keeps the counters in RAM when the store fails, and writes them when it recovers", () => {
