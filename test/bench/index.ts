@@ -8,6 +8,7 @@ import type { Bench, BenchRow } from "./bench.js";
 const BENCHES: readonly { readonly name: string; readonly load: () => Promise<{ readonly bench: Bench }> }[] = [
   { name: "interpreter", load: () => import("./interpreter.js") },
   { name: "core", load: () => import("./core.js") },
+  { name: "xs", load: () => import("./xs.js") },
 ];
 
 function format(value: number): string {

@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BenchRow } from "./bench.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const host = join(root, "build/xs/ephemera-xs");
@@ -51,6 +52,20 @@ export function measureXsFrameCost(kernel: string, width: number, height: number
 
 export function runXsBench(): XsFrameCost[] {
   return CASES.map(([kernel, width, height, frames]) => measureXsFrameCost(kernel, width, height, frames));
+}
+
+/** The runner's rows (test/bench/index.ts): per frame, inside XS. */
+export async function bench(): Promise<readonly BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const r of runXsBench()) {
+    const what = `processFrame in XS, ${r.kernel} kernel, ${r.width}x${r.height}, ${r.tiles} tiles`;
+    const model = `stand-in model ${Math.round(r.modelComputronsPerInvoke * r.tiles)} of them`;
+    rows.push({ name: what, value: r.computrons.median, unit: "computrons", note: `median of ${r.frames} frames, max ${r.computrons.max}; ${model}` });
+    rows.push({ name: `${what}: slots allocated`, value: r.slotsPerFrame.median, unit: "slots/frame", note: `detector ${r.detector.slots}; garbage included; ${r.slotSize} B/slot here, 16 on ESP32` });
+    rows.push({ name: `${what}: chunk bytes allocated`, value: r.chunkBytesPerFrame.median, unit: "bytes/frame", note: `detector ${r.detector.chunkBytes}` });
+    rows.push({ name: `${what}: retained after ${r.frames} frames`, value: r.retained.slots, unit: "slots", note: `${r.retained.chunkBytes} chunk bytes; after a collection` });
+  }
+  return rows;
 }
 
 export function formatXsBench(results: readonly XsFrameCost[]): string {
