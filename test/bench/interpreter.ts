@@ -110,7 +110,7 @@ export async function bench(): Promise<BenchRow[]> {
     const total = [...byOp.values()].reduce((a, b) => a + b, 0);
 
     const rows: BenchRow[] = [
-      { name: "person_detect load", value: loadMs, unit: "ms", note: "parse, check, plan, instantiate" },
+      { name: "person_detect load", value: loadMs, unit: "ms", note: "first load in the process: compile kernels, parse, check, plan, instantiate" },
       { name: "person_detect invoke, interpreter", value: oursCpu, unit: "ms", note: `CPU time, median; wall ${oursWall.toFixed(2)} ms` },
       { name: "person_detect invoke, TensorFlow Lite wasm", value: theirsCpu, unit: "ms", note: `tfjs-tflite XNNPACK SIMD 1 thread; wall ${theirsWall.toFixed(2)} ms` },
       { name: "interpreter / TensorFlow Lite", value: oursCpu / theirsCpu, unit: "x", note: `CPU time ratio; wall ${(oursWall / theirsWall).toFixed(2)}x` },

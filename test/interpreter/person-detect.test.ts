@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { runCommand } from "../../hosts/node/interpreter/command.js";
-import { loadModel } from "../../hosts/node/interpreter/index.js";
+import { loadModel, loadModelAsync } from "../../hosts/node/interpreter/index.js";
 import { personDetect } from "./person-detect.js";
 
 describe("interpreter on person_detect (TensorFlow Lite Micro reference model)", () => {
@@ -42,6 +42,13 @@ describe("interpreter on person_detect (TensorFlow Lite Micro reference model)",
     assert.deepEqual(model.input, { shape: [1, 96, 96, 1], scale: info.inputs[0].scale, zeroPoint: -1 });
     assert.ok(Math.abs(model.input.scale - 0.00784314) < 1e-8);
     assert.deepEqual(model.outputs, [{ shape: [1, 2], scale: 1 / 256, zeroPoint: -128 }]);
+  });
+
+  it("loads asynchronously too, then invokes synchronously", async () => {
+    const loaded = await loadModelAsync(bytes, { name: "person_detect" });
+    assert.equal(loaded.id, model.id);
+    assert.deepEqual(Array.from(loaded.invoke(personDetect.input("no_person.raw"))[0]), golden.cases["no_person.raw"]);
+    assert.equal(loadModel(bytes).id.startsWith("model@"), true);
   });
 
   it("refuses an input of the wrong size", () => {

@@ -4,7 +4,7 @@ import { ModelFormatError } from "./flatbuffer.js";
 import { OpContext, SUPPORTED_OPERATORS, type PreparedOp } from "./ops/index.js";
 import { parseModel, type ParsedModel, type ParsedTensor } from "./parse.js";
 import { tensorLifetimes } from "./plan.js";
-import { KernelRuntime, type WasmMemory } from "./runtime.js";
+import { compileKernels, KernelRuntime, type WasmMemory } from "./runtime.js";
 import { TensorType, tensorTypeName } from "./schema.js";
 
 export { ModelFormatError } from "./flatbuffer.js";
@@ -211,5 +211,11 @@ function definedOnly(options: LoadOptions): Partial<Record<Limit, number>> {
  * malformed file, throws a ModelFormatError that says which and where.
  */
 export function loadModel(bytes: Uint8Array, options: LoadOptions = {}): InterpreterModel {
+  return new LoadedModel(bytes, options);
+}
+
+/** As loadModel, but compiles the kernels asynchronously first (once per process). invoke() stays synchronous. */
+export async function loadModelAsync(bytes: Uint8Array, options: LoadOptions = {}): Promise<InterpreterModel> {
+  await compileKernels();
   return new LoadedModel(bytes, options);
 }

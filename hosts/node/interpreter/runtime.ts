@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { ModelFormatError } from "./flatbuffer.js";
 import type { ParsedModel } from "./parse.js";
 import type { PreparedOp, Word } from "./ops/index.js";
@@ -12,6 +13,7 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: unknown };
   Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
@@ -20,10 +22,19 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
 
-/** The kernel module, compiled once per process (synchronously: it is small). */
+const KERNELS = new URL("./kernels.wasm", import.meta.url);
+
+/** The kernel module, compiled once per process (synchronously unless compileKernels ran first: it is small). */
 function kernelModule(): object {
-  compiled ??= new wasm.Module(readFileSync(new URL("./kernels.wasm", import.meta.url)));
+  compiled ??= new wasm.Module(readFileSync(KERNELS));
   return compiled;
+}
+
+/** Compiles the kernel module off the main thread's critical path; later loads reuse it. */
+export async function compileKernels(): Promise<void> {
+  if (compiled !== undefined) return;
+  const module = await wasm.compile(await readFile(KERNELS));
+  compiled ??= module;
 }
 
 interface KernelExports {
