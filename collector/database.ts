@@ -1,11 +1,12 @@
 import Database from "better-sqlite3";
 import type { BatchRecord } from "../src/batch/record.js";
+import { isoMinute } from "../src/batch/utc.js";
 import { hashToken, isTokenShaped, newToken } from "./tokens.js";
 
 /** Outcome of storing a batch: idempotent on batch_id. */
 export type StoreOutcome = "stored" | "duplicate" | "conflict";
 
-const BATCH_FIELDS = Object.freeze([
+export const BATCH_FIELDS = Object.freeze([
   "batch_id",
   "device_id",
   "site",
@@ -18,10 +19,28 @@ const BATCH_FIELDS = Object.freeze([
   "firmware_version",
 ] as const);
 
+/** A registered device: `revoked` when it holds no token (its batches stay). */
+export interface DeviceRow {
+  readonly device_id: string;
+  readonly revoked: boolean;
+}
+
+/** Optional bounds on window times (ISO minutes, `from` inclusive on window_end, `to` exclusive on window_start). */
+export interface BatchRange {
+  readonly site?: string;
+  /** Batches whose window ends after this instant. */
+  readonly from?: string;
+  /** Batches whose window starts before this instant. */
+  readonly to?: string;
+}
+
+/** Schema version kept in SQLite's user_version; 0 is the walking skeleton's file. */
+const SCHEMA_VERSION = 1;
+
 const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS devices (
   device_id TEXT PRIMARY KEY,
-  token_sha256 TEXT NOT NULL UNIQUE
+  token_sha256 TEXT UNIQUE -- NULL: revoked
 );
 CREATE TABLE IF NOT EXISTS admins (
   name TEXT PRIMARY KEY,
@@ -40,11 +59,47 @@ CREATE TABLE IF NOT EXISTS batches (
   firmware_version TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS batches_by_site ON batches (site, window_start);
+CREATE INDEX IF NOT EXISTS batches_by_device ON batches (device_id, window_end);
+CREATE TABLE IF NOT EXISTS alerts (
+  alert_id INTEGER PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  site TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('queued', 'rate_limited')),
+  subject TEXT NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deliveries (
+  delivery_id INTEGER PRIMARY KEY,
+  alert_id INTEGER NOT NULL REFERENCES alerts(alert_id),
+  channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+  recipient TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT,
+  sent_at TEXT
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS rule_state (
+  rule_id TEXT PRIMARY KEY,
+  active INTEGER NOT NULL,
+  last_fired_at INTEGER
+);
+`;
+
+/** The skeleton's devices table had a NOT NULL token; revocation needs it nullable. */
+const MIGRATE_0_TO_1 = `
+CREATE TABLE devices_v1 (device_id TEXT PRIMARY KEY, token_sha256 TEXT UNIQUE);
+INSERT INTO devices_v1 (device_id, token_sha256) SELECT device_id, token_sha256 FROM devices;
+DROP TABLE devices;
+ALTER TABLE devices_v1 RENAME TO devices;
 `;
 
 /**
- * The collector's SQLite storage: devices and admins (token hashes only) and
- * batches (exactly the schema's fields: no receipt time, no address).
+ * The collector's SQLite storage: devices and admins (token hashes only),
+ * batches (exactly the schema's fields: no receipt time, no address), and the
+ * alert outbox (see alert-store.ts).
  */
 export class CollectorDatabase {
   #db: Database.Database;
@@ -53,8 +108,25 @@ export class CollectorDatabase {
     this.#db = new Database(path);
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = FULL"); // a 201 means the batch is on disk
+    this.#db.pragma("foreign_keys = OFF"); // while migrating: the devices table is rebuilt under the batches
+    this.#migrate();
     this.#db.pragma("foreign_keys = ON");
     this.#db.exec(SCHEMA_SQL);
+  }
+
+  /** The connection, for the alert store that shares this file. */
+  get sqlite(): Database.Database {
+    return this.#db;
+  }
+
+  #migrate(): void {
+    const version = this.#db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`collector database is schema version ${version}; this collector knows up to ${SCHEMA_VERSION}`);
+    const hasDevices = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'devices'").get() !== undefined;
+    this.#db.transaction(() => {
+      if (version === 0 && hasDevices) this.#db.exec(MIGRATE_0_TO_1); // foreign keys are off here: batches keep pointing at device ids
+      this.#db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
   }
 
   /** Registers a device and returns its new token (shown once). Refuses a known id unless `replace`. */
@@ -72,24 +144,45 @@ export class CollectorDatabase {
     return token;
   }
 
+  /** A new token for a registered device (also reinstates a revoked one); undefined for an unknown id. */
+  rotateDeviceToken(deviceId: string): string | undefined {
+    if (!this.hasDevice(deviceId)) return undefined;
+    return this.registerDevice(deviceId, true);
+  }
+
+  /** Forgets a device's token: its requests are refused, its batches stay. False for an unknown id. */
+  revokeDevice(deviceId: string): boolean {
+    return this.#db.prepare("UPDATE devices SET token_sha256 = NULL WHERE device_id = ?").run(deviceId).changes === 1;
+  }
+
   hasDevice(deviceId: string): boolean {
     return this.#db.prepare("SELECT 1 FROM devices WHERE device_id = ?").get(deviceId) !== undefined;
   }
 
-  /** The device a token belongs to, or undefined. */
+  devices(): DeviceRow[] {
+    const rows = this.#db.prepare("SELECT device_id, token_sha256 IS NULL AS revoked FROM devices ORDER BY device_id").all() as { device_id: string; revoked: number }[];
+    return rows.map((row) => ({ device_id: row.device_id, revoked: row.revoked === 1 }));
+  }
+
+  /** The device a token belongs to, or undefined (also for a revoked device: it has no token). */
   deviceForToken(token: string): string | undefined {
     if (!isTokenShaped(token)) return undefined;
     const row = this.#db.prepare("SELECT device_id FROM devices WHERE token_sha256 = ?").get(hashToken(token)) as { device_id: string } | undefined;
     return row?.device_id;
   }
 
-  /** Creates (or replaces) the admin token that may read batches; returns it (shown once). */
+  /** Creates (or replaces) a named admin token (reads batches, manages devices); returns it (shown once). */
   createAdminToken(name = "admin"): string {
     const token = newToken();
     this.#db
       .prepare("INSERT INTO admins (name, token_sha256) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET token_sha256 = excluded.token_sha256")
       .run(name, hashToken(token));
     return token;
+  }
+
+  /** Removes a named admin token; false when there was none. */
+  revokeAdminToken(name: string): boolean {
+    return this.#db.prepare("DELETE FROM admins WHERE name = ?").run(name).changes === 1;
   }
 
   isAdminToken(token: string): boolean {
@@ -112,7 +205,46 @@ export class CollectorDatabase {
 
   /** Batches of a site, oldest window first. */
   batchesForSite(site: string): BatchRecord[] {
-    return this.#db.prepare(`SELECT ${BATCH_FIELDS.join(", ")} FROM batches WHERE site = ? ORDER BY window_start, batch_id`).all(site) as BatchRecord[];
+    return this.batches({ site });
+  }
+
+  /** Batches in a range (every site when none is named), oldest window first. ISO minutes compare as text. */
+  batches(range: BatchRange = {}): BatchRecord[] {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (range.site !== undefined) (where.push("site = ?"), params.push(range.site));
+    if (range.from !== undefined) (where.push("window_end > ?"), params.push(range.from));
+    if (range.to !== undefined) (where.push("window_start < ?"), params.push(range.to));
+    const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
+    return this.#db.prepare(`SELECT ${BATCH_FIELDS.join(", ")} FROM batches ${clause} ORDER BY window_start, batch_id`).all(...params) as BatchRecord[];
+  }
+
+  /** The `count` batches of a site that ended last, newest first. */
+  latestBatches(site: string, count: number): BatchRecord[] {
+    return this.#db.prepare(`SELECT ${BATCH_FIELDS.join(", ")} FROM batches WHERE site = ? ORDER BY window_end DESC, batch_id DESC LIMIT ?`).all(site, count) as BatchRecord[];
+  }
+
+  /** Batches of a site whose window ends in (fromMs, toMs] (whole minutes). */
+  batchesEndingIn(site: string, fromMs: number, toMs: number): BatchRecord[] {
+    return this.#db
+      .prepare(`SELECT ${BATCH_FIELDS.join(", ")} FROM batches WHERE site = ? AND window_end > ? AND window_end <= ? ORDER BY window_end, batch_id`)
+      .all(site, isoMinute(fromMs), isoMinute(toMs)) as BatchRecord[];
+  }
+
+  /** Each device's batch with the latest window end (devices that never sent are absent). */
+  lastBatchPerDevice(): Map<string, BatchRecord> {
+    const rows = this.#db
+      .prepare(
+        `SELECT ${BATCH_FIELDS.map((field) => "b." + field).join(", ")} FROM batches b
+         WHERE b.batch_id = (SELECT batch_id FROM batches WHERE device_id = b.device_id ORDER BY window_end DESC, batch_id DESC LIMIT 1)`,
+      )
+      .all() as BatchRecord[];
+    return new Map(rows.map((row) => [row.device_id, row]));
+  }
+
+  /** Every site that has sent a batch, with its newest window end. */
+  sites(): { site: string; last_window_end: string }[] {
+    return this.#db.prepare("SELECT site, max(window_end) AS last_window_end FROM batches GROUP BY site ORDER BY site").all() as { site: string; last_window_end: string }[];
   }
 
   countBatches(): number {

@@ -3,13 +3,27 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { BatchRecord } from "../src/batch/record.js";
-import { checkBatch } from "./batch-check.js";
+import openapi from "./openapi.json" with { type: "json" };
+import { AlertStore, type Channel } from "./alert-store.js";
+import { Alerter } from "./alerter.js";
+import { apiRoutes } from "./api-routes.js";
 import { ensureCertificates } from "./certificates.js";
+import { DEFAULT_CONFIG, type CollectorConfig } from "./config.js";
 import { CollectorDatabase } from "./database.js";
+import { EmailSender } from "./email-sender.js";
+import { bearerToken, discard, errorReply, methodNotAllowed, send, type Reply } from "./http.js";
+import { RateLimiter } from "./rate-limit.js";
+import { matchRoute, type Method, type Route } from "./routing.js";
+import type { MessageSender } from "./senders.js";
+import { SmsSender } from "./sms-sender.js";
+import { loadDashboardAssets } from "./static-assets.js";
 
 /** Largest request body accepted. A batch is about 400 bytes; anything near this is not a batch. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+/** Longest request target: the API's longest is far shorter. */
+export const MAX_URL_LENGTH = 2048;
+/** Largest request head (Node answers 431 above it). */
+const MAX_HEADER_BYTES = 8 * 1024;
 
 export interface CollectorOptions {
   /** Folder for the CA, the server certificate and the SQLite file; created on first run. */
@@ -19,38 +33,64 @@ export interface CollectorOptions {
   /** Port; 0 (default) picks a free one. */
   readonly port?: number;
   readonly maxBodyBytes?: number;
-  /** One line per request (method, path, status, outcome); never tokens or bodies. */
+  /** Alert rules, senders and limits (see config.ts); default: no rules. */
+  readonly config?: CollectorConfig;
+  /** Environment holding the senders' credentials; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Clock (ms) for lateness, rules, rate limits and retries; default Date.now. */
+  readonly now?: () => number;
+  /** How often the outbox is worked and rules re-checked; 0 turns the timer off (tests drive it). Default 5000. */
+  readonly alertTickMs?: number;
+  /** One line per request (method, path, status, outcome) and per alert event; never tokens or bodies. */
   readonly log?: (line: string) => void;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly body: Readonly<Record<string, unknown>>;
-  /** Ask the client to close: used when the rest of the body is not read. */
-  readonly close?: boolean;
-}
-
 /**
- * The minimal collector: HTTPS only, its own CA, per-device bearer tokens,
- * `POST /v1/batches` (idempotent on batch_id) and `GET /v1/batches?site=…`
- * (admin token). Every body is checked against the batch JSON Schema.
+ * The collector: HTTPS only, its own CA, per-device bearer tokens with rate
+ * limits, `POST /v1/batches` (idempotent on batch_id), the admin API (batches,
+ * CSV, sites and their day curve, devices, alerts), the dashboard, and alert
+ * rules with their outbox. Every route is in collector/openapi.json.
  */
 export class Collector {
   readonly caCertPem: string;
   readonly database: CollectorDatabase;
+  readonly alerts: AlertStore;
+  readonly alerter: Alerter;
   #server: Server;
-  #maxBodyBytes: number;
+  #routes: readonly Route[];
+  #deviceLimits: RateLimiter;
+  #failedAuthLimits: RateLimiter;
   #log: (line: string) => void;
 
   private constructor(caCertPem: string, database: CollectorDatabase, server: Server, options: CollectorOptions) {
+    const config = options.config ?? DEFAULT_CONFIG;
+    const now = options.now ?? Date.now;
     this.caCertPem = caCertPem;
     this.database = database;
     this.#server = server;
-    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#log = options.log ?? (() => {});
+    this.alerts = new AlertStore(database.sqlite);
+    const env = options.env ?? process.env;
+    const senders: Partial<Record<Channel, MessageSender>> = {
+      ...(config.email ? { email: new EmailSender(config.email, env) } : {}),
+      ...(config.sms ? { sms: new SmsSender(config.sms, env) } : {}),
+    };
+    this.alerter = new Alerter({ config, store: this.alerts, batches: database, senders, now, log: this.#log });
+    this.#deviceLimits = new RateLimiter({ burst: config.limits.deviceBurst, perMinute: config.limits.devicePerMinute, now });
+    this.#failedAuthLimits = new RateLimiter({ burst: config.limits.failedAuthBurst, perMinute: config.limits.failedAuthPerMinute, now });
+    this.#routes = apiRoutes({
+      database,
+      alerts: this.alerts,
+      alerter: this.alerter,
+      config,
+      now,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      assets: loadDashboardAssets(),
+      openapi,
+    });
   }
 
-  /** Prepares the data folder (certificates, database) and starts listening. */
+  /** Prepares the data folder (certificates, database) and starts listening and sending alerts. */
   static async start(options: CollectorOptions): Promise<Collector> {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const certificates = await ensureCertificates(options.dataDir);
@@ -61,8 +101,15 @@ export class Collector {
       minVersion: "TLSv1.2",
       requestTimeout: 30_000,
       headersTimeout: 10_000,
+      maxHeaderSize: MAX_HEADER_BYTES,
     });
-    const collector = new Collector(certificates.caCertPem, database, server, options);
+    let collector: Collector;
+    try {
+      collector = new Collector(certificates.caCertPem, database, server, options);
+    } catch (error) {
+      database.close();
+      throw error;
+    }
     server.on("request", (request: IncomingMessage, response: ServerResponse) => collector.#handle(request, response));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -73,9 +120,12 @@ export class Collector {
         });
       });
     } catch (error) {
+      await collector.alerter.stop();
       database.close();
       throw error;
     }
+    collector.alerter.start(options.alertTickMs ?? 5000);
+    void collector.alerter.deliverDue(); // what a previous run left in the outbox
     return collector;
   }
 
@@ -88,11 +138,17 @@ export class Collector {
     return `https://localhost:${this.port}`;
   }
 
+  /** The operations served (method and OpenAPI path), for the document's test. */
+  get routes(): readonly { readonly method: Method; readonly path: string; readonly auth: string }[] {
+    return this.#routes.map(({ method, path, auth }) => ({ method, path, auth }));
+  }
+
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
+    await this.alerter.stop();
     this.database.close();
   }
 
@@ -102,127 +158,55 @@ export class Collector {
       reply = await this.#route(request);
     } catch (error) {
       this.#log(`collector error ${error instanceof Error ? error.message : String(error)}`);
-      reply = { status: 500, body: { error: "internal", message: "internal error" } };
+      reply = { ...errorReply(500, "internal", "internal error"), close: true };
     }
-    const path = (request.url ?? "").split("?")[0];
-    this.#log(`collector ${request.method} ${path} ${reply.status} ${String(reply.body.status ?? reply.body.error ?? "")}`);
+    const path = (request.url ?? "").split("?")[0].slice(0, 200);
+    const outcome = typeof reply.body === "object" && !Buffer.isBuffer(reply.body) ? String(reply.body.status ?? reply.body.error ?? "") : "";
+    this.#log(`collector ${request.method} ${path} ${reply.status} ${outcome}`);
     send(response, reply);
   }
 
   async #route(request: IncomingMessage): Promise<Reply> {
-    const url = new URL(request.url ?? "/", "https://localhost");
-    if (url.pathname === "/v1/health") {
-      return request.method === "GET" ? { status: 200, body: { status: "ok" } } : methodNotAllowed("GET");
-    }
-    if (url.pathname !== "/v1/batches") {
-      discard(request);
-      return { status: 404, body: { error: "not_found", message: `no route ${url.pathname}` } };
-    }
-    if (request.method === "POST") return this.#postBatch(request);
-    if (request.method === "GET") return this.#getBatches(request, url);
-    discard(request);
-    return methodNotAllowed("GET, POST");
-  }
-
-  async #postBatch(request: IncomingMessage): Promise<Reply> {
-    const contentType = request.headers["content-type"];
-    if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) {
-      discard(request);
-      return { status: 415, body: { error: "unsupported_media_type", message: "send the batch as application/json" } };
-    }
-    const body = await readBody(request, this.#maxBodyBytes);
-    if (body === undefined) {
-      return { status: 413, close: true, body: { error: "body_too_large", message: `the body exceeds ${this.#maxBodyBytes} bytes` } };
-    }
-    const token = bearerToken(request);
-    const tokenDevice = token === undefined ? undefined : this.database.deviceForToken(token);
-    if (tokenDevice === undefined) {
-      return { status: 401, body: { error: "unauthorized", message: token === undefined ? "missing 'Authorization: Bearer <token>'" : "unknown or wrong device token" } };
-    }
-    let parsed: unknown;
+    const target = request.url ?? "";
+    if (target.length > MAX_URL_LENGTH) return { ...errorReply(414, "uri_too_long", `the request target exceeds ${MAX_URL_LENGTH} characters`), close: true };
+    let url: URL;
     try {
-      parsed = JSON.parse(body);
-    } catch (error) {
-      return { status: 400, body: { error: "malformed_json", message: `the body is not valid JSON: ${error instanceof Error ? error.message : String(error)}` } };
+      if (!target.startsWith("/")) throw new Error("not an origin-form target");
+      url = new URL(`https://localhost${target}`);
+    } catch {
+      return { ...errorReply(400, "bad_path", "the request target is not a path"), close: true };
     }
-    const check = checkBatch(parsed);
-    if (!check.ok) return { status: check.status, body: { error: check.error, message: check.message, ...(check.details ? { details: check.details } : {}) } };
-    const batch: BatchRecord = check.batch;
-    if (!this.database.hasDevice(batch.device_id)) {
-      return { status: 403, body: { error: "unknown_device", message: `device '${batch.device_id}' is not registered` } };
+    const match = matchRoute(this.#routes, request.method ?? "", url.pathname);
+    if (match.kind !== "found") {
+      discard(request);
+      if (match.kind === "wrong_method") return { ...methodNotAllowed(match.allowed), close: true };
+      if (match.kind === "bad_path") return { ...errorReply(400, "bad_path", "a path parameter is not valid percent-encoding"), close: true };
+      return { ...errorReply(404, "not_found", `no route ${url.pathname.slice(0, 200)}`), close: true };
     }
-    if (batch.device_id !== tokenDevice) {
-      return { status: 403, body: { error: "wrong_device", message: `this token does not belong to device '${batch.device_id}'` } };
-    }
-    switch (this.database.storeBatch(batch)) {
-      case "stored":
-        return { status: 201, body: { status: "stored", batch_id: batch.batch_id } };
-      case "duplicate":
-        return { status: 200, body: { status: "duplicate", batch_id: batch.batch_id } };
-      case "conflict":
-        return { status: 409, body: { error: "batch_id_conflict", message: `batch '${batch.batch_id}' was already stored with different content` } };
-    }
-  }
-
-  async #getBatches(request: IncomingMessage, url: URL): Promise<Reply> {
-    discard(request);
+    const { route, params } = match;
+    if (route.auth === "none") return route.handle({ request, url, params });
     const token = bearerToken(request);
-    if (token === undefined) return { status: 401, body: { error: "unauthorized", message: "missing 'Authorization: Bearer <admin token>'" } };
-    if (!this.database.isAdminToken(token)) return { status: 403, body: { error: "forbidden", message: "reading batches needs the admin token" } };
-    const site = url.searchParams.get("site");
-    if (site === null || site === "") return { status: 400, body: { error: "missing_site", message: "give ?site=<site>" } };
-    const batches = this.database.batchesForSite(site);
-    return { status: 200, body: { site, count: batches.length, batches } };
-  }
-}
-
-function methodNotAllowed(allowed: string): Reply {
-  return { status: 405, body: { error: "method_not_allowed", message: `use ${allowed}` } };
-}
-
-function bearerToken(request: IncomingMessage): string | undefined {
-  const match = /^Bearer ([^\s]+)$/.exec(request.headers.authorization ?? "");
-  return match?.[1];
-}
-
-/**
- * The body as text, or undefined when it is larger than `limit` bytes. The rest
- * of an oversized body is not read: the reply closes the connection instead.
- */
-function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
-  const declared = Number(request.headers["content-length"] ?? "0");
-  if (declared > limit) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
+    if (route.auth === "device") {
+      const device = token === undefined ? undefined : this.database.deviceForToken(token);
+      if (device === undefined) {
+        return this.#authFailed(request, errorReply(401, "unauthorized", token === undefined ? "missing 'Authorization: Bearer <token>'" : "unknown or wrong device token"));
       }
-      request.off("data", onData);
-      request.pause();
-      resolve(undefined);
-    };
-    request.on("data", onData);
-    request.once("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.once("error", reject);
-  });
-}
+      const waitS = this.#deviceLimits.take(device);
+      if (waitS > 0) {
+        return { ...errorReply(429, "rate_limited", `device '${device}' sends too often; retry in ${waitS} s`), headers: { "retry-after": String(waitS) }, close: true };
+      }
+      return route.handle({ request, url, params, device });
+    }
+    if (token === undefined) return this.#authFailed(request, errorReply(401, "unauthorized", "missing 'Authorization: Bearer <admin token>'"));
+    if (!this.database.isAdminToken(token)) return this.#authFailed(request, errorReply(403, "forbidden", "this needs an admin token"));
+    return route.handle({ request, url, params });
+  }
 
-/** Lets an unread body drain so the connection can be reused. */
-function discard(request: IncomingMessage): void {
-  request.resume();
-}
-
-function send(response: ServerResponse, reply: Reply): void {
-  const text = JSON.stringify(reply.body);
-  response.writeHead(reply.status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-    ...(reply.close ? { connection: "close" } : {}),
-  });
-  response.end(text);
+  /** A refused token: the body is not read, and an address that keeps failing is slowed down. */
+  #authFailed(request: IncomingMessage, reply: Reply): Reply {
+    discard(request);
+    const waitS = this.#failedAuthLimits.take(request.socket.remoteAddress ?? "unknown");
+    if (waitS > 0) return { ...errorReply(429, "too_many_failures", `too many refused tokens from this address; retry in ${waitS} s`), headers: { "retry-after": String(waitS) }, close: true };
+    return { ...reply, close: true };
+  }
 }
