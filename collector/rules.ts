@@ -31,8 +31,8 @@ export function share(pool: Pool): number {
 
 /**
  * Evaluates a rule on a site's newest data. undefined when there is nothing to
- * judge: no batch, data older than `maxAgeMinutes` (a backlog arriving late
- * must not page anyone), or no batch at the same hour yesterday.
+ * judge: no batch, fewer than N windows, data older than `maxAgeMinutes` (a
+ * backlog arriving late must not page anyone), or no batch at the same hour yesterday.
  */
 export function evaluateRule(rule: SiteRule, source: BatchSource, nowMs: number, maxAgeMinutes: number): Finding | undefined {
   const newest = source.latestBatches(rule.site, 1)[0];
@@ -42,6 +42,7 @@ export function evaluateRule(rule: SiteRule, source: BatchSource, nowMs: number,
   if (rule.type === "share_below") {
     const windows = rule.windows ?? 1;
     const latest = source.latestBatches(rule.site, windows);
+    if (latest.length < windows) return undefined; // not N windows yet (the morning's first ones)
     const now = pool(latest);
     return { kind: "share_below", firing: share(now) < (rule.percent ?? 0), now, windows: latest.length };
   }

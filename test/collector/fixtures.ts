@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BatchRecord } from "../../src/batch/record.js";
-import { Collector } from "../../collector/server.js";
+import { batchId } from "../../src/batch/build-record.js";
+import { isoMinute } from "../../src/batch/utc.js";
+import { Collector, type CollectorOptions } from "../../collector/server.js";
 import { PinnedHttps } from "../../hosts/node/pinned-https.js";
 import type { HttpsResponse } from "../../src/interfaces/index.js";
 
@@ -42,17 +44,18 @@ export interface CollectorFixture {
   post(body: string, token?: string | null, headers?: Record<string, string>): Promise<HttpsResponse>;
   /** `token` null sends no Authorization header; default: the admin token. */
   get(path: string, token?: string | null): Promise<HttpsResponse>;
+  /** POST to any path; `token` null sends no Authorization header; default: the admin token. */
+  postTo(path: string, body: string, token?: string | null, headers?: Record<string, string>): Promise<HttpsResponse>;
   /** Stops the collector; calling it again does nothing. */
   close(): Promise<void>;
 }
 
-export async function startCollector(folder = tempFolder("collector")): Promise<CollectorFixture> {
-  const collector = await Collector.start({ dataDir: folder });
-  const tokens = {
-    devOne: collector.database.registerDevice("dev-one"),
-    devTwo: collector.database.registerDevice("dev-two"),
-    admin: collector.database.createAdminToken(),
-  };
+/** `options` go to Collector.start (config, clock, env...); the data folder is `folder`. */
+export async function startCollector(folder = tempFolder("collector"), options: Omit<CollectorOptions, "dataDir"> = {}): Promise<CollectorFixture> {
+  const collector = await Collector.start({ ...options, dataDir: folder });
+  // On a restart over the same folder the devices exist: they get fresh tokens.
+  const device = (id: string) => collector.database.rotateDeviceToken(id) ?? collector.database.registerDevice(id);
+  const tokens = { devOne: device("dev-one"), devTwo: device("dev-two"), admin: collector.database.createAdminToken() };
   const client = new PinnedHttps({ ca: collector.caCertPem });
   let closing: Promise<void> | undefined;
   const auth = (token: string | null): Record<string, string> => (token === null ? {} : { authorization: `Bearer ${token}` });
@@ -64,6 +67,24 @@ export async function startCollector(folder = tempFolder("collector")): Promise<
     post: (body, token = tokens.devOne, headers = { "content-type": "application/json" }) =>
       client.post({ url: `${collector.url}/v1/batches`, headers: { ...headers, ...auth(token) }, body, timeoutMs: 5000 }),
     get: (path, token = tokens.admin) => client.get({ url: `${collector.url}${path}`, headers: auth(token), timeoutMs: 5000 }),
+    postTo: (path, body, token = tokens.admin, headers = { "content-type": "application/json" }) =>
+      client.post({ url: `${collector.url}${path}`, headers: { ...headers, ...auth(token) }, body, timeoutMs: 5000 }),
     close: () => (closing ??= collector.close()),
   };
+}
+
+const WINDOW_MS = 20 * 60 * 1000;
+
+/** A valid 20-minute batch starting at `startMs` with `masked` of `people` masked. */
+export function batchAt(startMs: number, masked: number, people = 20, device = "dev-one", site = "Lobby"): Record<string, unknown> {
+  return validBatch({
+    batch_id: batchId(device, startMs),
+    device_id: device,
+    site,
+    window_start: isoMinute(startMs),
+    window_end: isoMinute(startMs + WINDOW_MS),
+    people,
+    masked,
+    unmasked: people - masked,
+  });
 }
