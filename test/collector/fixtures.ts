@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
+import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BatchRecord } from "../../src/batch/record.js";
@@ -86,5 +88,26 @@ export function batchAt(startMs: number, masked: number, people = 20, device = "
     people,
     masked,
     unmasked: people - masked,
+  });
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** Any request to the collector, with its answer's headers; the CA is pinned. */
+export function rawRequest(collector: Collector, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(`${collector.url}${path}`, { method, ca: collector.caCertPem, agent: false, headers, timeout: 10_000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      response.on("error", reject);
+    });
+    outgoing.on("timeout", () => outgoing.destroy(new Error(`${method} ${path}: no answer in 10 s`)));
+    outgoing.on("error", reject);
+    outgoing.end(body);
   });
 }
