@@ -57,6 +57,9 @@ export interface PhotoResult {
   /** Detections dropped because they lie on an ignored (too small) face. */
   readonly ignoredDetections: number;
   readonly ignoredFaces: number;
+  /** Widths at the protocol scale of the faces found and of those missed. */
+  readonly foundWidths: readonly number[];
+  readonly missedWidths: readonly number[];
 }
 
 function contains(face: TruthFace, x: number, y: number): boolean {
@@ -97,7 +100,16 @@ export function matchPhoto(detections: readonly Detection[], faces: readonly Tru
     }
   }
   const missed = faces.filter((_, j) => !ignored[j] && !taken[j]).map((f) => f.cls);
-  return { matches, falsePositives, missed, ignoredDetections, ignoredFaces: ignored.filter(Boolean).length };
+  const widths = faces.map((f) => (f.x1 - f.x0) * scale);
+  return {
+    matches,
+    falsePositives,
+    missed,
+    ignoredDetections,
+    ignoredFaces: ignored.filter(Boolean).length,
+    foundWidths: widths.filter((_, j) => taken[j]),
+    missedWidths: widths.filter((_, j) => !ignored[j] && !taken[j]),
+  };
 }
 
 export interface PrecisionRecall {
@@ -131,7 +143,12 @@ export interface Metrics {
   readonly maskedShareTrue: number;
   readonly maskedSharePredicted: number;
   readonly maskedShareError: number;
+  /** Recall by face width at the protocol scale: [from, to) px, faces, found. */
+  readonly recallBySize: readonly { readonly from: number; readonly to: number; readonly faces: number; readonly found: number }[];
 }
+
+/** Face-width bands (px at the protocol scale) for recall by size. */
+export const SIZE_BANDS: readonly (readonly [number, number])[] = Object.freeze([[8, 16], [16, 32], [32, 64], [64, Infinity]]);
 
 /** Sums photo results into the metrics. */
 export function summarize(results: readonly PhotoResult[]): Metrics {
@@ -178,9 +195,16 @@ export function summarize(results: readonly PhotoResult[]): Metrics {
   }
   const maskedShareTrue = faces > 0 ? (100 * maskFaces) / faces : 0;
   const maskedSharePredicted = detections > 0 ? (100 * maskDetections) / detections : 0;
+  const recallBySize = SIZE_BANDS.map(([from, to]) => {
+    const inBand = (w: number): boolean => w >= from && w < to;
+    const found = results.reduce((sum, r) => sum + r.foundWidths.filter(inBand).length, 0);
+    const missedCount = results.reduce((sum, r) => sum + r.missedWidths.filter(inBand).length, 0);
+    return { from, to, faces: found + missedCount, found };
+  });
   return {
     photos: results.length,
     faces,
+    recallBySize,
     ignoredFaces,
     face: precisionRecall(tp, fp, fn),
     mask: precisionRecall(perClass.mask.tp, perClass.mask.fp, perClass.mask.fn),

@@ -1,5 +1,5 @@
 /** The metrics of several detectors side by side, as a text table. */
-import type { Metrics, PrecisionRecall } from "./protocol.js";
+import { type Metrics, type PrecisionRecall, SIZE_BANDS } from "./protocol.js";
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 const prf = (p: PrecisionRecall): string[] => [pct(p.precision), pct(p.recall), pct(p.f1)];
@@ -24,6 +24,13 @@ export function metricsTable(metrics: Readonly<Record<string, Metrics>>): string
     ["masked share true", (m) => `${m.maskedShareTrue.toFixed(1)}%`],
     ["masked share predicted", (m) => `${m.maskedSharePredicted.toFixed(1)}%`],
     ["masked share error (pp)", (m) => m.maskedShareError.toFixed(1)],
+    ...SIZE_BANDS.map(([from, to], i): [string, (m: Metrics) => string] => [
+      `recall, faces ${from}${to === Infinity ? "+" : `-${to}`} px at 192`,
+      (m) => {
+        const band = m.recallBySize[i];
+        return band && band.faces > 0 ? `${pct(band.found / band.faces)} of ${band.faces}` : "-";
+      },
+    ]),
   ];
   const table = [["metric", ...names], ...rows.map(([label, f]) => [label, ...names.map((n) => f(metrics[n]))])];
   const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));

@@ -66,6 +66,9 @@ describe("models/eval/protocol", () => {
     assert.equal(m.maskedShareTrue, 50);
     assert.ok(Math.abs(m.maskedSharePredicted - 200 / 3) < 1e-9);
     assert.ok(Math.abs(m.maskedShareError - 50 / 3) < 1e-9);
+    // All four faces are 30 px wide, 15 px at the protocol scale.
+    assert.deepEqual(m.recallBySize[0], { from: 8, to: 16, faces: 4, found: 2 });
+    assert.deepEqual(m.recallBySize.slice(1).map((b) => b.faces), [0, 0, 0]);
   });
 
   it("writes a detection as a box centred on it, a face wide when the size is known", () => {
