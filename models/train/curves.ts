@@ -85,9 +85,10 @@ export function renderCurves(panels: readonly Panel[]): Buffer {
       const label = niceLabel(y);
       canvas.text(label, ox + MARGIN.left - 6 - textWidth(label, 2), py(y) - 5, black);
     }
-    for (let t = 0; t <= 4; t++) {
-      const x = xMin + ((xMax - xMin) * t) / 4;
-      const label = niceLabel(Math.round(x * 10) / 10);
+    // Whole epochs on the x axis: at most about 8 labels.
+    const step = Math.max(1, Math.ceil((xMax - xMin) / 8));
+    for (let x = Math.ceil(xMin); x <= xMax; x += step) {
+      const label = String(x);
       canvas.text(label, px(x) - textWidth(label, 2) / 2, oy + MARGIN.top + plotH + 8, black);
     }
     canvas.text("EPOCH", ox + PANEL_W - MARGIN.right - textWidth("EPOCH", 2), oy + PANEL_H - 14, black);
