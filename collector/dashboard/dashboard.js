@@ -77,7 +77,7 @@ function percent(value) {
 
 /**
  * Today's and yesterday's curves, aligned on the slot of the day (slot i is
- * i × 20 min after local midnight on both days). Slots after now are empty.
+ * i × 20 min after local midnight on both days). Today's slots that have not ended are empty.
  * @param {string} site
  * @param {number} now
  * @returns {Promise<{ x: number[], share: [(number | null)[], (number | null)[]], people: [(number | null)[], (number | null)[]], today: { people: number, masked: number } }>}
@@ -92,7 +92,8 @@ async function loadDay(site, now) {
   const [today, yesterday] = await Promise.all([api(query(todayStart, tomorrowStart)), api(query(yesterdayStart, todayStart))]);
   const x = today.slots.map((slot) => Date.parse(slot.start) / 1000);
   const shareOf = (/** @type {Slot | undefined} */ slot) => (slot === undefined || slot.people === 0 ? null : (100 * slot.masked) / slot.people);
-  const past = today.slots.map((slot) => Date.parse(slot.start) < now);
+  // A slot is drawn once it has ended: the one in progress would read as a fall to zero.
+  const past = today.slots.map((slot) => Date.parse(slot.start) + SLOT_MINUTES * 60_000 <= now);
   const totals = today.slots.reduce((sum, slot) => ({ people: sum.people + slot.people, masked: sum.masked + slot.masked }), { people: 0, masked: 0 });
   return {
     x,
@@ -231,7 +232,11 @@ async function loadSites() {
     return option;
   });
   select.replaceChildren(...options);
-  if (state.site === undefined || !answer.sites.some((site) => site.site === state.site)) state.site = answer.sites[0]?.site;
+  if (state.site === undefined || !answer.sites.some((site) => site.site === state.site)) {
+    // First the site with the newest data (where staff look first); sites without data last.
+    const newest = [...answer.sites].sort((a, b) => (b.last_window_end ?? "").localeCompare(a.last_window_end ?? ""))[0];
+    state.site = newest?.site;
+  }
   if (state.site !== undefined) select.value = state.site;
 }
 
