@@ -20,6 +20,7 @@ const MINUTE_MS = 60_000;
 /** A curve covers at most two days (a day is 23 to 25 hours across a clock change). */
 const MAX_CURVE_MS = 49 * 60 * MINUTE_MS;
 const DEVICE_ID = /^[a-z0-9][a-z0-9-]{2,31}$/;
+// eslint-disable-next-line no-control-regex -- the batch schema's rule: no control characters in a site name
 const SITE = /^[^\u0000-\u001f]{1,64}$/;
 
 export interface ApiDeps {

@@ -212,9 +212,14 @@ export class CollectorDatabase {
   batches(range: BatchRange = {}): BatchRecord[] {
     const where: string[] = [];
     const params: string[] = [];
-    if (range.site !== undefined) (where.push("site = ?"), params.push(range.site));
-    if (range.from !== undefined) (where.push("window_end > ?"), params.push(range.from));
-    if (range.to !== undefined) (where.push("window_start < ?"), params.push(range.to));
+    const add = (condition: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(condition);
+      params.push(value);
+    };
+    add("site = ?", range.site);
+    add("window_end > ?", range.from);
+    add("window_start < ?", range.to);
     const clause = where.length > 0 ? `WHERE ${where.join(" AND ")}` : "";
     return this.#db.prepare(`SELECT ${BATCH_FIELDS.join(", ")} FROM batches ${clause} ORDER BY window_start, batch_id`).all(...params) as BatchRecord[];
   }

@@ -153,7 +153,7 @@ describe("collector: API fuzzing (random and mutated bodies, headers, paths; fix
       body = fuzz.chance(0.3) ? mutate(body) : mutate(JSON.stringify(stored)); // sometimes stack mutations
       const response = await rawRequest(fixture.collector, "POST", "/v1/batches", headers, body);
       const status = count(response);
-      let same = false;
+      let same: boolean;
       try {
         same = JSON.stringify(JSON.parse(body)) === JSON.stringify(stored);
       } catch {
