@@ -65,6 +65,16 @@ export class Aggregator {
     this.#uplink.tick();
   }
 
+  /**
+   * Closes due windows: the frame loop's tick. It leaves the uplink to its
+   * own timers, which wake it whenever a batch or a retry is due (every change
+   * of its state reschedules them): its pump walks the queue with an iterator,
+   * an allocation per call that a frame need not pay.
+   */
+  advanceWindows(): void {
+    this.#windows.advance();
+  }
+
   /** The open span: counted, not yet released. */
   get pending(): ReleasedSpan {
     return this.#windows.pending;

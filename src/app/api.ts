@@ -6,6 +6,8 @@
  *     // Resumes the open window and the unacknowledged batch queue from `store`.
  *   core.processFrame(frame)  // synchronous: tiles -> model.invoke per tile -> decode -> merge
  *                             // -> tracker -> window, at clock.now(). Wipes frame.pixels (zeros).
+ *                             // Returns a FrameResult: the same object every call, updated in
+ *                             // place (a frame allocates nothing at steady state).
  *   core.stats()              // counters for a progress display or a summary
  *   core.endTracks()          // a finite source ended: every live track ends now (confirmed ones count)
  *   core.tick()               // optional: window ends and uplink retries also run on clock timers

@@ -1,6 +1,6 @@
 import { parseConfig, type DeviceConfig } from "../config/config.js";
 import type { GrayFrame, Log } from "../interfaces/index.js";
-import type { FaceClass } from "../detect/detection.js";
+import { MASK, type FaceClass } from "../detect/detection.js";
 import { FaceDetector } from "../detect/face-detector.js";
 import type { TileKernel } from "../frame/tile-kernel.js";
 import { Tracker } from "../track/tracker.js";
@@ -15,6 +15,9 @@ export type { EphemeraOptions, EphemeraStats, FrameResult } from "./api.js";
  * walking person at 10 frames per second.
  */
 export const TRACK_GATE_SCALED_PX = 32;
+
+/** FrameResult, writable by the core. */
+type FrameCounts = { -readonly [Key in keyof FrameResult]: FrameResult[Key] };
 
 /** Options for the device host only: a native tile kernel. */
 export interface EphemeraDeviceOptions extends EphemeraOptions {
@@ -37,6 +40,8 @@ export class Ephemera {
   #masked = 0;
   #unmasked = 0;
   #closed = false;
+  /** processFrame's answer, one object updated in place: a frame allocates nothing. */
+  #result: FrameCounts = { tiles: 0, faces: 0, activeTracks: 0, peopleCounted: 0 };
 
   constructor(options: EphemeraDeviceOptions) {
     this.#config = parseConfig(options.config);
@@ -68,18 +73,27 @@ export class Ephemera {
     return this.#config;
   }
 
-  /** Runs one frame through the pipeline at clock.now(). The frame's pixels are zeroed afterwards. */
+  /**
+   * Runs one frame through the pipeline at clock.now(). The frame's pixels are
+   * zeroed afterwards. The result is the same object at every call, updated
+   * in place: read it before the next frame.
+   */
   processFrame(frame: GrayFrame): FrameResult {
     if (this.#closed) throw new Error("ephemera: closed");
     const plan = this.#detector.plan(frame);
-    const faces = this.#detector.detect(frame);
+    const faces = this.#detector.detectList(frame);
     this.#tracker.gate = TRACK_GATE_SCALED_PX * ((plan.rw / plan.sw + plan.rh / plan.sh) / 2);
-    this.#tracker.update(faces);
-    this.#aggregator.tick();
+    this.#tracker.updateFrom(faces);
+    this.#aggregator.advanceWindows();
     this.#frames++;
     this.#tiles += this.#detector.lastTileCount;
-    this.#faces += faces.length;
-    return { tiles: this.#detector.lastTileCount, faces: faces.length, activeTracks: this.#tracker.activeCount, peopleCounted: this.#masked + this.#unmasked };
+    this.#faces += faces.count;
+    const result = this.#result;
+    result.tiles = this.#detector.lastTileCount;
+    result.faces = faces.count;
+    result.activeTracks = this.#tracker.activeCount;
+    result.peopleCounted = this.#masked + this.#unmasked;
+    return result;
   }
 
   /** Ends every live track now (confirmed ones count). For the end of a finite camera source. */
@@ -127,7 +141,7 @@ export class Ephemera {
   }
 
   #passage(cls: FaceClass): void {
-    if (cls === "mask") this.#masked++;
+    if (cls === MASK) this.#masked++;
     else this.#unmasked++;
     this.#aggregator.count(cls);
   }

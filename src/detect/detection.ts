@@ -1,5 +1,13 @@
 export type FaceClass = "mask" | "no_mask";
 
+/**
+ * The class names as values read once. Code run per frame uses these, not
+ * string literals: an XS that compiles at run time (the XS test host) copies a
+ * literal into a new chunk each time it is evaluated.
+ */
+export const MASK: FaceClass = "mask";
+export const NO_MASK: FaceClass = "no_mask";
+
 /** A face found in one tile, in that tile's pixels (0..96). */
 export interface TileDetection {
   /** Center, tile pixels. */

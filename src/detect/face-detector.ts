@@ -2,10 +2,11 @@ import type { RegionOfInterest } from "../config/config.js";
 import type { GrayFrame, Model } from "../interfaces/index.js";
 import { FrameTiler } from "../frame/frame-tiler.js";
 import { TILE_BYTES, TILE_SIDE, type TileKernel } from "../frame/tile-kernel.js";
-import { tileToFrame, type TilePlan } from "../frame/tile-plan.js";
+import { tileToFrameX, tileToFrameY, type TilePlan } from "../frame/tile-plan.js";
 import type { Detection } from "./detection.js";
+import { DetectionList } from "./detection-list.js";
 import { GridDecoder } from "./grid-decoder.js";
-import { mergeDetections } from "./merge.js";
+import { DetectionMerger } from "./merge.js";
 
 export interface FaceDetectorOptions {
   readonly model: Model;
@@ -30,6 +31,10 @@ export interface FaceDetectorOptions {
  * Frame -> tiles -> model -> decoded faces in frame pixels, merged across
  * tiles. The same code path serves the device and the model evaluation
  * (whole photo as ROI, scaledShortSide 192, stride 48, wipeFrame false).
+ *
+ * The frame loop calls detectList(), which writes into lists kept by the
+ * detector (one tile's faces, the frame's faces, the merged faces): once they
+ * have grown to the most faces a frame has held, a frame allocates nothing.
  */
 export class FaceDetector {
   #model: Model;
@@ -39,6 +44,10 @@ export class FaceDetector {
   #wipe: boolean;
   #mergeRadiusCells: number | undefined;
   #lastTiles = 0;
+  #merger = new DetectionMerger();
+  #tileFaces = new DetectionList();
+  #frameFaces = new DetectionList();
+  #merged = new DetectionList();
 
   constructor(options: FaceDetectorOptions) {
     const { model } = options;
@@ -64,30 +73,48 @@ export class FaceDetector {
     return this.#lastTiles;
   }
 
-  /** Faces in frame pixels. The frame is wiped afterwards (unless wipeFrame is false), also on error. */
+  /** Faces in frame pixels, as objects (evaluation, preview). The frame is wiped afterwards (unless wipeFrame is false), also on error. */
   detect(frame: GrayFrame): Detection[] {
+    return this.detectList(frame).toArray();
+  }
+
+  /**
+   * Faces in frame pixels, in a list the detector owns: valid until the next
+   * call. The frame is wiped afterwards (unless wipeFrame is false), also on error.
+   */
+  detectList(frame: GrayFrame): DetectionList {
+    const found = this.#frameFaces;
+    found.clear();
     try {
       const plan = this.#tiler.plan(frame);
-      const found: Detection[] = [];
       for (let index = 0; index < plan.origins.length; index++) {
         this.#tiler.writeTile(frame, plan, index, this.#tile);
         this.#collect(plan, index, this.#model.invoke(this.#tile), found);
       }
       this.#lastTiles = plan.origins.length;
       const cellSize = (this.#decoder.cellSize * (plan.rw / plan.sw + plan.rh / plan.sh)) / 2;
-      return mergeDetections(found, { cellSize, radiusCells: this.#mergeRadiusCells });
+      this.#merger.merge(found, this.#merged, cellSize, this.#mergeRadiusCells);
+      return this.#merged;
     } finally {
       if (this.#wipe) this.#tiler.wipe(frame);
       this.#tile.fill(0);
     }
   }
 
-  #collect(plan: TilePlan, index: number, outputs: readonly Int8Array[], into: Detection[]): void {
+  /** Decodes one tile's outputs and appends its faces to `into`, mapped to frame pixels. */
+  #collect(plan: TilePlan, index: number, outputs: readonly Int8Array[], into: DetectionList): void {
     const scale = (plan.rw / plan.sw + plan.rh / plan.sh) / 2;
-    for (const face of this.#decoder.decode(outputs)) {
-      const [x, y] = tileToFrame(plan, index, face.x, face.y);
-      const mapped: Detection = { x, y, cls: face.cls, confidence: face.confidence };
-      into.push(face.size === undefined ? mapped : { ...mapped, size: face.size * scale });
+    const faces = this.#tileFaces;
+    faces.clear();
+    this.#decoder.decodeInto(outputs, faces);
+    const x = faces.x;
+    const y = faces.y;
+    const masked = faces.masked;
+    const confidence = faces.confidence;
+    const hasSize = faces.hasSize;
+    const size = faces.size;
+    for (let i = 0; i < faces.count; i++) {
+      into.add(tileToFrameX(plan, index, x[i]), tileToFrameY(plan, index, y[i]), masked[i] === 1, confidence[i], hasSize[i] === 1, size[i] * scale);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { TensorSpec } from "../interfaces/index.js";
-import type { FaceClass, TileDetection } from "./detection.js";
+import type { TileDetection } from "./detection.js";
+import { DetectionList } from "./detection-list.js";
 
 export const DEFAULT_FACE_THRESHOLD = 0.5;
 
@@ -60,26 +61,36 @@ export class GridDecoder {
     return this.#cell;
   }
 
-  /** Faces in one tile's outputs, in tile pixels. */
+  /** Faces in one tile's outputs, in tile pixels, as objects (tests, evaluation). */
   decode(outputs: readonly Int8Array[]): TileDetection[] {
+    const found = new DetectionList();
+    this.decodeInto(outputs, found);
+    return found.toArray();
+  }
+
+  /**
+   * Faces in one tile's outputs, in tile pixels, appended to `into` (the
+   * frame loop's path: no object per face). Sizes are set only when the model
+   * has the size output.
+   */
+  decodeInto(outputs: readonly Int8Array[], into: DetectionList): void {
     const g = this.#grid;
     const classes = outputs[0];
     if (classes === undefined || classes.length < g * g * 3) throw new RangeError("grid decoder: outputs[0] is too short");
     const sizes = this.#sizes === undefined ? undefined : outputs[1];
     if (this.#sizes !== undefined && (sizes === undefined || sizes.length < g * g)) throw new RangeError("grid decoder: outputs[1] is too short");
-    const { scale, zeroPoint } = this.#classes;
+    const scale = this.#classes.scale;
+    const zeroPoint = this.#classes.zeroPoint;
     const face = this.#face;
     for (let c = 0; c < g * g; c++) {
       const background = scale * (classes[c * 3] - zeroPoint);
       face[c] = Math.min(1, Math.max(0, 1 - background));
     }
-    const found: TileDetection[] = [];
     for (let row = 0; row < g; row++) {
       for (let col = 0; col < g; col++) {
-        if (this.#isPeak(row, col)) found.push(this.#describe(row, col, classes, sizes));
+        if (this.#isPeak(row, col)) this.#describe(row, col, classes, sizes, into);
       }
     }
-    return found;
   }
 
   #isPeak(row: number, col: number): boolean {
@@ -102,10 +113,11 @@ export class GridDecoder {
     return true;
   }
 
-  #describe(row: number, col: number, classes: Int8Array, sizes: Int8Array | undefined): TileDetection {
+  #describe(row: number, col: number, classes: Int8Array, sizes: Int8Array | undefined, into: DetectionList): void {
     const g = this.#grid;
     const face = this.#face;
-    const { scale, zeroPoint } = this.#classes;
+    const scale = this.#classes.scale;
+    const zeroPoint = this.#classes.zeroPoint;
     let weight = 0;
     let sumX = 0;
     let sumY = 0;
@@ -125,10 +137,8 @@ export class GridDecoder {
         if (sizes !== undefined && this.#sizes !== undefined) width += w * this.#sizes.scale * (sizes[cell] - this.#sizes.zeroPoint);
       }
     }
-    const cls: FaceClass = mask > noMask ? "mask" : "no_mask";
     const cell = this.#cell;
-    const detection = { x: (sumX / weight) * cell, y: (sumY / weight) * cell, cls, confidence: face[row * g + col] };
-    if (sizes === undefined) return detection;
-    return { ...detection, size: Math.max(0, (width / weight) * cell * g) };
+    const hasSize = sizes !== undefined;
+    into.add((sumX / weight) * cell, (sumY / weight) * cell, mask > noMask, face[row * g + col], hasSize, hasSize ? Math.max(0, (width / weight) * cell * g) : 0);
   }
 }

@@ -128,6 +128,15 @@ export function planTiles(options: TilePlanOptions): TilePlan {
 
 /** Maps a point in tile pixels (continuous, 0..96) of tile `index` to frame pixels. */
 export function tileToFrame(plan: TilePlan, index: number, tx: number, ty: number): [number, number] {
-  const origin = plan.origins[index];
-  return [plan.rx + ((origin.x + tx) * plan.rw) / plan.sw, plan.ry + ((origin.y + ty) * plan.rh) / plan.sh];
+  return [tileToFrameX(plan, index, tx), tileToFrameY(plan, index, ty)];
+}
+
+/** tileToFrame's x alone (the frame loop's path: no pair allocated). */
+export function tileToFrameX(plan: TilePlan, index: number, tx: number): number {
+  return plan.rx + ((plan.origins[index].x + tx) * plan.rw) / plan.sw;
+}
+
+/** tileToFrame's y alone. */
+export function tileToFrameY(plan: TilePlan, index: number, ty: number): number {
+  return plan.ry + ((plan.origins[index].y + ty) * plan.rh) / plan.sh;
 }

@@ -1,11 +1,22 @@
-import type { FaceClass } from "../detect/detection.js";
+import { MASK, NO_MASK, type FaceClass } from "../detect/detection.js";
+import { DetectionList } from "../detect/detection-list.js";
 import { Assignment, FORBIDDEN } from "./assignment.js";
+import { Track } from "./track.js";
 
 /** What the tracker needs from a face: its position (and class, for the passage's vote). */
 export interface TrackedFace {
   readonly x: number;
   readonly y: number;
   readonly cls: FaceClass;
+}
+
+/** One frame's faces as columns, entries 0..count-1 (a DetectionList is one): the frame loop's form, no object per face. */
+export interface FaceColumns {
+  readonly count: number;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** 1 = mask, 0 = no_mask. */
+  readonly masked: Uint8Array;
 }
 
 export interface TrackerOptions {
@@ -25,67 +36,12 @@ export interface TrackerOptions {
 
 export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, maxTentativeMisses: 1, maxMisses: 10, maxTracks: 64 });
 
-const NO_FACES: readonly TrackedFace[] = Object.freeze([]);
+const NO_FACES: FaceColumns = Object.freeze({ count: 0, x: new Float64Array(0), y: new Float64Array(0), masked: new Uint8Array(0) });
 
-/** Weight of the newest displacement in the velocity estimate (an exponential average). */
-const VELOCITY_SMOOTHING = 0.3;
-/** Most frames a prediction extrapolates the velocity over a gap. */
-const MAX_COAST_FRAMES = 5;
-
-/** One person's passage while in view: position, velocity and class votes only. */
-class Track {
-  x: number;
-  y: number;
-  vx = 0;
-  vy = 0;
-  hits = 1;
-  misses = 0;
-  maskVotes = 0;
-  noMaskVotes = 0;
-
-  constructor(face: TrackedFace) {
-    this.x = face.x;
-    this.y = face.y;
-    this.vote(face.cls);
-  }
-
-  vote(cls: FaceClass): void {
-    if (cls === "mask") this.maskVotes++;
-    else this.noMaskVotes++;
-  }
-
-  /** Frames the prediction extrapolates: velocity estimates are noisy, so not for long. */
-  #coast(): number {
-    return Math.min(this.misses + 1, MAX_COAST_FRAMES);
-  }
-
-  predictedX(): number {
-    return this.x + this.vx * this.#coast();
-  }
-
-  predictedY(): number {
-    return this.y + this.vy * this.#coast();
-  }
-
-  /** Takes a face seen `misses + 1` frames after the last hit; velocity is smoothed and capped at `maxSpeed` per frame. */
-  hit(face: TrackedFace, maxSpeed: number): void {
-    const frames = this.misses + 1;
-    let vx = (face.x - this.x) / frames;
-    let vy = (face.y - this.y) / frames;
-    if (this.hits > 1) {
-      vx = VELOCITY_SMOOTHING * vx + (1 - VELOCITY_SMOOTHING) * this.vx;
-      vy = VELOCITY_SMOOTHING * vy + (1 - VELOCITY_SMOOTHING) * this.vy;
-    }
-    const speed = Math.hypot(vx, vy);
-    const cap = speed > maxSpeed ? maxSpeed / speed : 1;
-    this.vx = vx * cap;
-    this.vy = vy * cap;
-    this.x = face.x;
-    this.y = face.y;
-    this.hits++;
-    this.misses = 0;
-    this.vote(face.cls);
-  }
+/** `flags` cleared over 0..length-1, or a larger array when it is too short. */
+function cleared(flags: Uint8Array, length: number): Uint8Array {
+  if (flags.length < length) return new Uint8Array(Math.max(length, 2 * flags.length, 8));
+  return flags.fill(0, 0, length);
 }
 
 /**
@@ -99,7 +55,12 @@ class Track {
  * longer and comes back starts a new passage.
  */
 export class Tracker {
+  /**
+   * Every Track made so far: live ones at 0..#live-1 in the order they
+   * started, ended ones after them, kept for reuse (at most maxTracks).
+   */
   #tracks: Track[] = [];
+  #live = 0;
   #gate: number;
   #confirmHits: number;
   #maxTentativeMisses: number;
@@ -110,10 +71,12 @@ export class Tracker {
   #assignment = new Assignment();
   #rows = new Int32Array(8);
   #cols = new Int32Array(8);
-  #faces: readonly TrackedFace[] = NO_FACES;
+  #faces: FaceColumns = NO_FACES;
   #cost = (row: number, col: number): number => this.#costOf(row, col);
-  #trackTaken: Uint8Array = new Uint8Array(0);
-  #faceTaken: Uint8Array = new Uint8Array(0);
+  #trackTaken: Uint8Array = new Uint8Array(8);
+  #faceTaken: Uint8Array = new Uint8Array(8);
+  /** update()'s faces copied into columns. */
+  #input = new DetectionList();
 
   constructor(options: TrackerOptions) {
     if (!(options.gate > 0)) throw new RangeError("tracker: gate must be > 0");
@@ -127,7 +90,7 @@ export class Tracker {
 
   /** Live tracks, tentative and confirmed. */
   get activeCount(): number {
-    return this.#tracks.length;
+    return this.#live;
   }
 
   /** Changes the gate (the app sets it from the tile plan's scale). */
@@ -140,33 +103,51 @@ export class Tracker {
     return this.#gate;
   }
 
-  /** One frame's faces. */
+  /** One frame's faces, as objects. */
   update(faces: readonly TrackedFace[]): void {
+    const input = this.#input;
+    input.clear();
+    for (let f = 0; f < faces.length; f++) input.add(faces[f].x, faces[f].y, faces[f].cls === MASK, 0, false, 0);
+    this.updateFrom(input);
+  }
+
+  /** One frame's faces, as columns (the frame loop's path: nothing allocated once the tracks in use have been made). */
+  updateFrom(faces: FaceColumns): void {
     const tracks = this.#tracks;
-    const trackTaken = this.#takenFor("track", tracks.length);
-    const faceTaken = this.#takenFor("face", faces.length);
+    const live = this.#live;
+    const trackTaken = (this.#trackTaken = cleared(this.#trackTaken, live));
+    const faceTaken = (this.#faceTaken = cleared(this.#faceTaken, faces.count));
     this.#associate(faces, trackTaken, faceTaken);
-    // Unmatched tracks miss this frame; those missed too long end.
+    // Unmatched tracks miss this frame; those missed too long end. Kept
+    // tracks move up in their order; ended ones go behind them for reuse.
     let kept = 0;
-    for (let t = 0; t < tracks.length; t++) {
+    for (let t = 0; t < live; t++) {
       const track = tracks[t];
       if (!trackTaken[t]) track.misses++;
       if (this.#isOver(track)) {
         this.#end(track);
         continue;
       }
+      tracks[t] = tracks[kept];
       tracks[kept++] = track;
     }
-    tracks.length = kept;
-    for (let f = 0; f < faces.length; f++) {
-      if (!faceTaken[f] && tracks.length < this.#maxTracks) tracks.push(new Track(faces[f]));
+    this.#live = kept;
+    for (let f = 0; f < faces.count; f++) {
+      if (!faceTaken[f] && this.#live < this.#maxTracks) this.#start(faces.x[f], faces.y[f], faces.masked[f] === 1);
     }
   }
 
   /** Ends every live track now (confirmed ones count): end of a finite source, shutdown. */
   endAll(): void {
-    for (const track of this.#tracks) this.#end(track);
-    this.#tracks.length = 0;
+    for (let t = 0; t < this.#live; t++) this.#end(this.#tracks[t]);
+    this.#live = 0;
+  }
+
+  /** A new track behind the live ones: an ended Track reused, or a new one when all are live. */
+  #start(x: number, y: number, masked: boolean): void {
+    const tracks = this.#tracks;
+    if (this.#live === tracks.length) tracks.push(new Track());
+    tracks[this.#live++].start(x, y, masked);
   }
 
   #confirmed(track: Track): boolean {
@@ -178,18 +159,7 @@ export class Tracker {
   }
 
   #end(track: Track): void {
-    if (this.#confirmed(track)) this.#onPassage(track.maskVotes > track.noMaskVotes ? "mask" : "no_mask");
-  }
-
-  #takenFor(which: "track" | "face", length: number): Uint8Array {
-    let flags = which === "track" ? this.#trackTaken : this.#faceTaken;
-    if (flags.length < length) {
-      flags = new Uint8Array(Math.max(length, 2 * flags.length, 8));
-      if (which === "track") this.#trackTaken = flags;
-      else this.#faceTaken = flags;
-    }
-    flags.fill(0, 0, length);
-    return flags;
+    if (this.#confirmed(track)) this.#onPassage(track.maskVotes > track.noMaskVotes ? MASK : NO_MASK);
   }
 
   /**
@@ -198,18 +168,20 @@ export class Tracker {
    * positions within the gate (greedy nearest-first would swap two people
    * crossing whose predictions were blurred by a merged detection).
    */
-  #associate(faces: readonly TrackedFace[], trackTaken: Uint8Array, faceTaken: Uint8Array): void {
-    if (this.#rows.length < this.#tracks.length) this.#rows = new Int32Array(Math.max(this.#tracks.length, 2 * this.#rows.length, 8));
-    if (this.#cols.length < faces.length) this.#cols = new Int32Array(Math.max(faces.length, 2 * this.#cols.length, 8));
+  #associate(faces: FaceColumns, trackTaken: Uint8Array, faceTaken: Uint8Array): void {
+    const live = this.#live;
+    if (this.#rows.length < live) this.#rows = new Int32Array(Math.max(live, 2 * this.#rows.length, 8));
+    if (this.#cols.length < faces.count) this.#cols = new Int32Array(Math.max(faces.count, 2 * this.#cols.length, 8));
     const rows = this.#rows;
     const cols = this.#cols;
+    const tracks = this.#tracks;
     this.#faces = faces;
     for (let stage = 0; stage < 2; stage++) {
       const confirmedStage = stage === 0;
       let rowCount = 0;
       let colCount = 0;
-      for (let t = 0; t < this.#tracks.length; t++) if (this.#confirmed(this.#tracks[t]) === confirmedStage) rows[rowCount++] = t;
-      for (let f = 0; f < faces.length; f++) if (!faceTaken[f]) cols[colCount++] = f;
+      for (let t = 0; t < live; t++) if (this.#confirmed(tracks[t]) === confirmedStage) rows[rowCount++] = t;
+      for (let f = 0; f < faces.count; f++) if (!faceTaken[f]) cols[colCount++] = f;
       if (rowCount === 0 || colCount === 0) continue;
       const match = this.#assignment.solve(rowCount, colCount, this.#cost);
       for (let row = 0; row < rowCount; row++) {
@@ -219,7 +191,7 @@ export class Tracker {
         const f = cols[col];
         trackTaken[t] = 1;
         faceTaken[f] = 1;
-        this.#tracks[t].hit(faces[f], this.#gate);
+        tracks[t].hit(faces.x[f], faces.y[f], faces.masked[f] === 1, this.#gate);
       }
     }
     this.#faces = NO_FACES;
@@ -228,9 +200,9 @@ export class Tracker {
   /** Squared distance from row's track prediction to col's face, FORBIDDEN outside the gate. */
   #costOf(row: number, col: number): number {
     const track = this.#tracks[this.#rows[row]];
-    const face = this.#faces[this.#cols[col]];
-    const dx = face.x - track.predictedX();
-    const dy = face.y - track.predictedY();
+    const face = this.#cols[col];
+    const dx = this.#faces.x[face] - track.predictedX();
+    const dy = this.#faces.y[face] - track.predictedY();
     const squared = dx * dx + dy * dy;
     // The gate widens while a track is unseen, up to twice its size after maxMisses frames.
     const gate = this.#gate * (1 + Math.min(1, track.misses / this.#maxMisses));
