@@ -1,0 +1,215 @@
+/**
+ * "The steady state allocates nothing per frame", inside XS: the engine's own
+ * counters (slots and chunk bytes handed out, garbage included; see
+ * hosts/xs/README.md) read around each frame. People walk in and out of view,
+ * so tracks start, are confirmed, end and count, frame after frame: once the
+ * warm-up has grown every reused buffer to what the scene needs, a frame must
+ * not allocate. Runs inside XS only (npm run test:xs).
+ */
+import { strict as assert } from "node:assert";
+import { NativeTileKernel } from "../../hosts/moddable/native-tile-kernel.js";
+import { Ephemera } from "../../src/app/ephemera.js";
+import { FaceDetector } from "../../src/detect/face-detector.js";
+import { MASK } from "../../src/detect/detection.js";
+import type { Cancel, Clock, GrayFrame, Https, HttpsResponse, Log, Model, Store, TensorSpec } from "../../src/interfaces/index.js";
+import { Tracker } from "../../src/track/tracker.js";
+import { xsHost } from "./xs-host.js";
+
+const GRID = 12;
+/** Frames in one round of the scene: people in view for the first IN_VIEW, then nobody. */
+const ROUND = 40;
+const IN_VIEW = 24;
+const WARMUP_ROUNDS = 2;
+const MEASURED_ROUNDS = 3;
+
+/**
+ * A model scripted by frame: in each round two faces walk across the tile
+ * (one masked, one not) for IN_VIEW frames, then the view is empty long
+ * enough for their tracks to end and count. Writes fixed outputs in place.
+ */
+class WalkingModel implements Model {
+  readonly id = "walking-stand-in@0";
+  readonly input: TensorSpec = Object.freeze({ shape: Object.freeze([1, 96, 96, 1]), scale: 1 / 255, zeroPoint: -128 });
+  readonly outputs: readonly TensorSpec[] = Object.freeze([Object.freeze({ shape: Object.freeze([1, GRID, GRID, 3]), scale: 1 / 256, zeroPoint: -128 })]);
+  readonly #classes = new Int8Array(GRID * GRID * 3);
+  readonly #result: readonly Int8Array[] = Object.freeze([this.#classes]);
+  /** The frame being processed: set by the test before each frame. */
+  frame = 0;
+
+  invoke(_input: Int8Array): readonly Int8Array[] {
+    const classes = this.#classes;
+    for (let cell = 0; cell < GRID * GRID; cell++) {
+      classes[cell * 3] = 127;
+      classes[cell * 3 + 1] = -128;
+      classes[cell * 3 + 2] = -128;
+    }
+    const step = this.frame % ROUND;
+    if (step < IN_VIEW) {
+      const walked = step >> 2; // one cell every 4 frames
+      this.#face(1 + walked, 3, 1);
+      this.#face(8, 2 + walked, 2);
+    }
+    return this.#result;
+  }
+
+  #face(column: number, row: number, channel: number): void {
+    const cell = (row * GRID + column) * 3;
+    this.#classes[cell] = -103; // P(background) about 0.1
+    this.#classes[cell + channel] = 102; // about 0.9
+  }
+}
+
+class MapStore implements Store {
+  readonly #entries = new Map<string, string>();
+  get(key: string): string | undefined {
+    return this.#entries.get(key);
+  }
+  set(key: string, value: string): void {
+    this.#entries.set(key, value);
+  }
+  delete(key: string): void {
+    this.#entries.delete(key);
+  }
+  keys(): string[] {
+    return [...this.#entries.keys()];
+  }
+}
+
+/** Time moves only when told; timers never fire (windows are 20 min, the run is seconds). */
+class StepClock implements Clock {
+  #now = Date.UTC(2026, 0, 5, 9, 0, 0);
+  now(): number {
+    return this.#now;
+  }
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+  schedule(_delayMs: number, _callback: () => void): Cancel {
+    return () => undefined;
+  }
+}
+
+const offline: Https = { post: (): Promise<HttpsResponse> => Promise.reject(new Error("offline")) };
+const quiet: Log = { write: () => undefined };
+
+function textured(pixels: Uint8Array, frame: number): void {
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7 + frame * 13) & 0xff;
+}
+
+/** Per measured frame: slots and chunk bytes allocated, and what the frame did. */
+class FrameLog {
+  readonly slots: Float64Array;
+  readonly chunkBytes: Float64Array;
+  readonly faces: Float64Array;
+  readonly counted: Float64Array;
+  readonly tracks: Float64Array;
+
+  constructor(frames: number) {
+    this.slots = new Float64Array(frames);
+    this.chunkBytes = new Float64Array(frames);
+    this.faces = new Float64Array(frames);
+    this.counted = new Float64Array(frames);
+    this.tracks = new Float64Array(frames);
+  }
+
+  /** Frames (indices) that allocated, as text for the failure message. */
+  allocating(include: (frame: number) => boolean): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.slots.length; i++) {
+      if (include(i) && (this.slots[i] !== 0 || this.chunkBytes[i] !== 0)) out.push(`frame ${i}: ${this.slots[i]} slots, ${this.chunkBytes[i]} chunk bytes`);
+    }
+    return out;
+  }
+}
+
+describe("steady state inside XS (no allocation per frame)", () => {
+  it("Ephemera.processFrame allocates nothing while people come and go", () => {
+    const host = xsHost();
+    const model = new WalkingModel();
+    const clock = new StepClock();
+    const core = new Ephemera({
+      config: { deviceId: "steady-01", site: "Steady", collectorUrl: "https://collector.invalid", deviceToken: "0123456789abcdef0123" },
+      model, clock, store: new MapStore(), https: offline, log: quiet, firmwareVersion: "0.0.0-test", random: () => 0.5, kernel: new NativeTileKernel(),
+    });
+    const width = 320;
+    const height = 240;
+    const pixels = new Uint8Array(width * height);
+    const frame: GrayFrame = { width, height, pixels };
+    let index = 0;
+    for (; index < WARMUP_ROUNDS * ROUND; index++) {
+      textured(pixels, index);
+      model.frame = index;
+      clock.advance(100);
+      core.processFrame(frame);
+    }
+    const frames = MEASURED_ROUNDS * ROUND;
+    const log = new FrameLog(frames);
+    let counted = core.stats().peopleCounted;
+    for (let i = 0; i < frames; i++, index++) {
+      textured(pixels, index);
+      model.frame = index;
+      clock.advance(100);
+      host.gc();
+      const slots = host.slots();
+      const chunks = host.chunks();
+      const result = core.processFrame(frame);
+      log.slots[i] = host.slots() - slots;
+      log.chunkBytes[i] = host.chunks() - chunks;
+      log.faces[i] = result.faces;
+      log.tracks[i] = result.activeTracks;
+      log.counted[i] = result.peopleCounted - counted;
+      counted = result.peopleCounted;
+    }
+    core.close();
+
+    // The scene did what it should: faces, tracks started from none, people counted.
+    let withFaces = 0;
+    let starts = 0;
+    let passages = 0;
+    for (let i = 0; i < frames; i++) {
+      if (log.faces[i] > 0) withFaces++;
+      if (i > 0 && log.tracks[i - 1] === 0 && log.tracks[i] > 0) starts++;
+      passages += log.counted[i];
+    }
+    assert.ok(withFaces >= MEASURED_ROUNDS * IN_VIEW, `frames with faces: ${withFaces}`);
+    assert.ok(starts >= MEASURED_ROUNDS - 1, `rounds whose tracks started while measured: ${starts}`);
+    assert.ok(passages >= 2 * MEASURED_ROUNDS, `people counted while measured: ${passages}`);
+    // A frame that counts a person calls the window counter (src/window), whose
+    // own cost is not the frame loop's; every other frame must allocate nothing.
+    assert.deepEqual(log.allocating((i) => log.counted[i] === 0), []);
+  });
+
+  it("the detector and the tracker allocate nothing, on frames that end tracks too", () => {
+    const host = xsHost();
+    const model = new WalkingModel();
+    const detector = new FaceDetector({ model, scaledShortSide: 192, maxTiles: 5, kernel: new NativeTileKernel() });
+    // Passages by class (mask, no_mask); MASK, not a literal: see detection.ts.
+    const counts = new Float64Array(2);
+    const tracker = new Tracker({ gate: 32, onPassage: (cls) => {
+      counts[cls === MASK ? 0 : 1]++;
+    } });
+    const pixels = new Uint8Array(320 * 240);
+    const frame: GrayFrame = { width: 320, height: 240, pixels };
+    const run = (index: number): void => {
+      textured(pixels, index);
+      model.frame = index;
+      tracker.updateFrom(detector.detectList(frame));
+    };
+    let index = 0;
+    for (; index < WARMUP_ROUNDS * ROUND; index++) run(index);
+    const frames = MEASURED_ROUNDS * ROUND;
+    const log = new FrameLog(frames);
+    const before = counts[0] + counts[1];
+    for (let i = 0; i < frames; i++, index++) {
+      host.gc();
+      const slots = host.slots();
+      const chunks = host.chunks();
+      run(index);
+      log.slots[i] = host.slots() - slots;
+      log.chunkBytes[i] = host.chunks() - chunks;
+    }
+    assert.ok(counts[0] + counts[1] - before >= 2 * MEASURED_ROUNDS, "tracks ended and counted while measured");
+    assert.ok(counts[0] > 0 && counts[1] > 0, "both classes counted");
+    assert.deepEqual(log.allocating(() => true), []);
+  });
+});
