@@ -20,6 +20,11 @@ export interface GattServiceSpec {
   readonly characteristics: readonly GattCharacteristicSpec[];
 }
 
+/** One characteristic, frozen down to its property list (a constant table: the device's linker preloads it into flash). */
+function characteristic(name: string, uuid: string, properties: readonly GattProperty[], encrypted: boolean, maxBytes: number): GattCharacteristicSpec {
+  return Object.freeze({ name, uuid, properties: Object.freeze([...properties]), encrypted, maxBytes });
+}
+
 /**
  * The provisioning GATT services: the table the desktop bridge serves and
  * the board's bleservices/*.json must match (a test compares them).
@@ -29,21 +34,21 @@ export const PROVISIONING_SERVICES: readonly GattServiceSpec[] = Object.freeze([
     name: "improv",
     uuid: IMPROV_SERVICE_UUID,
     characteristics: Object.freeze([
-      { name: "currentState", uuid: IMPROV_CHARACTERISTIC.currentState, properties: ["read", "notify"], encrypted: false, maxBytes: 1 },
-      { name: "errorState", uuid: IMPROV_CHARACTERISTIC.errorState, properties: ["read", "notify"], encrypted: false, maxBytes: 1 },
-      { name: "rpcCommand", uuid: IMPROV_CHARACTERISTIC.rpcCommand, properties: ["write", "writeNoResponse"], encrypted: false, maxBytes: 258 },
-      { name: "rpcResult", uuid: IMPROV_CHARACTERISTIC.rpcResult, properties: ["read", "notify"], encrypted: false, maxBytes: 258 },
-      { name: "capabilities", uuid: IMPROV_CHARACTERISTIC.capabilities, properties: ["read"], encrypted: false, maxBytes: 1 },
-    ] as GattCharacteristicSpec[]),
+      characteristic("currentState", IMPROV_CHARACTERISTIC.currentState, ["read", "notify"], false, 1),
+      characteristic("errorState", IMPROV_CHARACTERISTIC.errorState, ["read", "notify"], false, 1),
+      characteristic("rpcCommand", IMPROV_CHARACTERISTIC.rpcCommand, ["write", "writeNoResponse"], false, 258),
+      characteristic("rpcResult", IMPROV_CHARACTERISTIC.rpcResult, ["read", "notify"], false, 258),
+      characteristic("capabilities", IMPROV_CHARACTERISTIC.capabilities, ["read"], false, 1),
+    ]),
   }),
   Object.freeze({
     name: "ephemera",
     uuid: VENDOR_SERVICE_UUID,
     characteristics: Object.freeze([
-      { name: "command", uuid: VENDOR_CHARACTERISTIC.command, properties: ["write"], encrypted: true, maxBytes: 258 },
-      { name: "result", uuid: VENDOR_CHARACTERISTIC.result, properties: ["read", "notify"], encrypted: true, maxBytes: 258 },
-      { name: "preview", uuid: VENDOR_CHARACTERISTIC.preview, properties: ["notify"], encrypted: true, maxBytes: 258 },
-    ] as GattCharacteristicSpec[]),
+      characteristic("command", VENDOR_CHARACTERISTIC.command, ["write"], true, 258),
+      characteristic("result", VENDOR_CHARACTERISTIC.result, ["read", "notify"], true, 258),
+      characteristic("preview", VENDOR_CHARACTERISTIC.preview, ["notify"], true, 258),
+    ]),
   }),
 ]);
 
