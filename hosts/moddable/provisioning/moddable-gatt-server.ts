@@ -23,13 +23,35 @@ function uuidBytes(uuid: string): Bytes {
   return new Bytes(uuid.replace(/-/g, ""), true);
 }
 
+/** A copy of `value` as an ArrayBuffer of exactly its bytes: what an "ArrayBuffer" characteristic carries. */
 function toBuffer(value: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(value.length);
   copy.set(value);
   return copy.buffer as ArrayBuffer;
 }
 
-/** Moddable's server, forwarding its callbacks to the adapter below. */
+/** What onCharacteristicRead may return, as the SDK declares it. */
+type ReadValue = ReturnType<BLEServer["onCharacteristicRead"]>;
+
+/**
+ * A read's answer. Every characteristic here has the type "ArrayBuffer"
+ * (bleservices/*.json): bleserver.js passes the value through
+ * typedValueToBuffer, which leaves it as it is for that type, and the NimBLE
+ * side copies it with xsmcGetArrayBufferLength / xsmcToArrayBuffer, which take
+ * an ArrayBuffer only. The SDK's declaration lists just the values of the
+ * types it converts (Uint8Array for "Uint8Array", number[] for "Array", a
+ * number for "Uint8"...), hence this one cast.
+ */
+function readAnswer(value: Uint8Array): ReadValue {
+  return toBuffer(value) as unknown as ReadValue;
+}
+
+/**
+ * Moddable's server, forwarding its callbacks to the adapter below.
+ * onAuthenticated, onMTUExchanged and onCharacteristicNotifyDisabled are
+ * called by bleserver.js (its callback()) but not declared by the SDK's
+ * typings: they are plain methods here, not overrides.
+ */
 class ProvisioningBleServer extends BLEServer {
   readonly #owner: ModdableGattServer;
 
@@ -51,11 +73,13 @@ class ProvisioningBleServer extends BLEServer {
     this.#owner.connected(false);
   }
 
-  override onAuthenticated(params: { bonded: boolean }): void {
+  /** After pairing: `bonded` when the keys were stored (bleserver.js passes `{ bonded }`). */
+  onAuthenticated(params: { bonded: boolean }): void {
     if (params.bonded) this.#owner.handler?.onLinkSecured();
   }
 
-  override onMTUExchanged(mtu: number): void {
+  /** The negotiated ATT MTU (bleserver.js passes the number the stack reports). */
+  onMTUExchanged(mtu: number): void {
     this.#owner.handler?.onMtu(mtu);
   }
 
@@ -63,7 +87,7 @@ class ProvisioningBleServer extends BLEServer {
     this.#owner.notifying(characteristic, true);
   }
 
-  override onCharacteristicNotifyDisabled(characteristic: Characteristic): void {
+  onCharacteristicNotifyDisabled(characteristic: Characteristic): void {
     this.#owner.notifying(characteristic, false);
   }
 
@@ -72,11 +96,11 @@ class ProvisioningBleServer extends BLEServer {
     if (uuid !== undefined && value instanceof ArrayBuffer) this.#owner.handler?.onWrite(uuid, new Uint8Array(value));
   }
 
-  override onCharacteristicRead(characteristic: Characteristic): ArrayBuffer | undefined {
+  override onCharacteristicRead(characteristic: Characteristic): ReadValue {
     const uuid = UUID_BY_NAME.get(characteristic.name);
     const handler = this.#owner.handler;
     if (uuid === undefined || handler === undefined) return undefined;
-    return toBuffer(handler.onRead(uuid));
+    return readAnswer(handler.onRead(uuid));
   }
 }
 

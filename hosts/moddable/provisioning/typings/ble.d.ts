@@ -1,41 +1,44 @@
 /*
- * The Moddable SDK BLE modules the provisioning code uses: "bleserver",
- * "btutils", "sm" ($MODDABLE/typings/ble/*.d.ts, modules/network/ble/*.js),
- * limited to the members used here. The SDK's bleserver.d.ts leaves out the
- * security callbacks (onAuthenticated, onMTUExchanged) that bleserver.js calls.
+ * The Moddable SDK modules the provisioning code uses, for CI's type check
+ * (CI has no SDK): "bleserver", "btutils", "gatt", "sm"
+ * ($MODDABLE/typings/ble/*.d.ts) and "embedded:io/digital"
+ * ($MODDABLE/typings/embedded_io/digital.d.ts). Each member declared here has
+ * the SDK declaration's type; members the code does not use are left out (so
+ * CI is never more lenient than the SDK's own check). Like the SDK's, the
+ * BLEServer declaration has no onAuthenticated, onMTUExchanged or
+ * onCharacteristicNotifyDisabled, although bleserver.js calls them.
  */
 declare module "btutils" {
   export class Bytes extends ArrayBuffer {
     constructor(bytes: string | ArrayBufferLike, littleEndian?: boolean);
     equals(bytes: Bytes): boolean;
+    toString(): string;
   }
 }
 
 declare module "sm" {
-  /** The SDK exports a frozen object (sm.js); the SDK's typings use a const enum instead. */
-  export const IOCapability: {
-    readonly NoInputNoOutput: number;
-    readonly DisplayOnly: number;
-    readonly KeyboardOnly: number;
-    readonly KeyboardDisplay: number;
-    readonly DisplayYesNo: number;
-  };
-  export type IOCapability = number;
+  export const enum IOCapability {
+    NoInputNoOutput = 0,
+    DisplayOnly = 1,
+    KeyboardOnly = 2,
+    KeyboardDisplay = 3,
+    DisplayYesNo = 4,
+  }
 }
 
 declare module "gatt" {
   import type { Bytes } from "btutils";
-  /** The characteristic object bleserver passes to callbacks (name and type from bleservices/*.json). */
-  export interface Characteristic {
-    readonly uuid: Bytes;
-    readonly name: string;
-    readonly type: string;
-    readonly handle: number;
-  }
   export interface Client {
-    readonly address: Bytes;
-    readonly addressType: number;
-    readonly connection: number;
+    connection: number;
+    address: Bytes;
+  }
+  export interface Characteristic {
+    connection: number;
+    uuid: Bytes;
+    handle: number;
+    name: string;
+    type: string;
+    properties: number;
   }
 }
 
@@ -44,42 +47,56 @@ declare module "bleserver" {
   import type { Characteristic, Client } from "gatt";
   import type { IOCapability } from "sm";
 
-  export interface AdvertisementData {
+  type AdvertisementData = {
     flags?: number;
     completeUUID128List?: Bytes[];
     completeName?: string;
     serviceDataUUID16?: { uuid: Bytes; data: number[] };
-  }
+  };
 
   export class BLEServer {
-    constructor(options?: { deployServices?: boolean });
     set securityParameters(params: { encryption?: boolean; bonding?: boolean; mitm?: boolean; ioCapability?: IOCapability });
     deviceName: string;
-    startAdvertising(params: { advertisingData: AdvertisementData; scanResponseData?: AdvertisementData; connectable?: boolean; discoverable?: boolean; fast?: boolean }): void;
-    stopAdvertising(): void;
-    notifyValue(characteristic: Characteristic, value: ArrayBuffer): void;
-    disconnect(): void;
-    close(): void;
     onReady(): void;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's declaration: the characteristic's JSON type decides
+    startAdvertising(params: { advertisingData: AdvertisementData; connectable?: boolean; discoverable?: boolean; fast?: boolean; scanResponseData?: any }): void;
+    stopAdvertising(): void;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+    notifyValue(characteristic: Characteristic, value: any): void;
+    onCharacteristicNotifyEnabled(characteristic: Characteristic): void;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+    onCharacteristicWritten(characteristic: Characteristic, value: any): void;
+    onCharacteristicRead(characteristic: Characteristic): Uint8Array | number[] | number | void;
+    disconnect(): void;
     onConnected(device: Client): void;
     onDisconnected(device: Client): void;
-    onCharacteristicWritten(characteristic: Characteristic, value: unknown): void;
-    onCharacteristicRead(characteristic: Characteristic): ArrayBuffer | undefined;
-    onCharacteristicNotifyEnabled(characteristic: Characteristic): void;
-    onCharacteristicNotifyDisabled(characteristic: Characteristic): void;
-    onAuthenticated(params: { bonded: boolean }): void;
-    onMTUExchanged(mtu: number): void;
+    close(): void;
   }
   export { BLEServer as default };
 }
 
 declare module "embedded:io/digital" {
+  type Edge = number;
+  type Mode = typeof Digital.Input | typeof Digital.InputPullUp | typeof Digital.InputPullDown | typeof Digital.InputPullUpDown | typeof Digital.Output | typeof Digital.OutputOpenDrain | typeof Digital.ActiveLow;
+
   class Digital {
     static readonly Input: number;
     static readonly InputPullUp: number;
-    static readonly Rising: number;
-    static readonly Falling: number;
-    constructor(options: { pin: number; mode: number; edge?: number; onReadable?: (this: Digital) => void });
+    static readonly InputPullDown: number;
+    static readonly InputPullUpDown: number;
+    static readonly Output: number;
+    static readonly OutputOpenDrain: number;
+    static readonly ActiveLow: number;
+    static readonly Rising: Edge;
+    static readonly Falling: Edge;
+    constructor(options: {
+      pin: number;
+      mode: Mode;
+      activeLow?: boolean;
+      initialValue?: 0 | 1;
+      format?: "number";
+    } & ({ onReadable: (this: Digital) => void; edge: Edge } | { edge?: Edge }));
+    write(value: 0 | 1): void;
     read(): 0 | 1;
     close(): void;
   }
