@@ -5,6 +5,8 @@
 export const DEVICE_SETTINGS = Object.freeze({
   /** Goes into every batch; kept equal to package.json's version. */
   firmwareVersion: "0.1.0",
+  /** Improv's device info: the chip family (the board is not told apart at run time). */
+  hardware: "ESP32-S3",
   /** The model as a resource in flash (manifest.json "resources"), and its name in the model id. */
   modelResource: "mask-model.tflite",
   modelName: "mask-model",

@@ -17,6 +17,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const hostDir = join(root, "hosts/moddable");
 
 interface DeviceManifest {
+  readonly include: readonly string[];
+  readonly ble: Readonly<Record<string, readonly string[]>>;
   readonly creation: { readonly main: string };
   readonly modules: Readonly<Record<string, string | readonly string[]>>;
   readonly preload: readonly string[];
@@ -39,7 +41,7 @@ function coreModules(): string[] {
 
 describe("device build inputs", () => {
   it("maps and preloads every module of the device host and the core", () => {
-    const host = tsModules(hostDir, "hosts/moddable/");
+    const host = [...tsModules(hostDir, "hosts/moddable/"), ...tsModules(join(hostDir, "provisioning"), "hosts/moddable/provisioning/")].sort();
     const core = coreModules();
     for (const name of host) assert.ok(name in manifest.modules, `${name} is not in manifest_device.json's modules`);
     for (const directory of new Set(core.map((name) => name.slice(0, name.lastIndexOf("/") + 1)))) {
@@ -48,6 +50,14 @@ describe("device build inputs", () => {
     // The SDK's mcconfig matches a wildcard preload only against .js modules: each TypeScript module is named.
     assert.deepEqual([...manifest.preload].sort(), [...host, ...core].sort());
     assert.ok(host.includes(manifest.creation.main), "the main module is a device host module");
+  });
+
+  it("builds the BLE provisioning in: the SDK's BLE server, digital input, and the services of bleservices/", () => {
+    assert.ok(manifest.include.includes("$(MODULES)/network/ble/manifest_server.json"), "the BLE server (its ble.server define makes mcconfig enable NimBLE)");
+    assert.ok(manifest.include.includes("$(MODULES)/io/digital/manifest.json"), "embedded:io/digital for the button");
+    assert.deepEqual(manifest.ble["*"], ["./bleservices/*"]);
+    const services = readdirSync(join(hostDir, "bleservices")).filter((name) => name.endsWith(".json"));
+    assert.deepEqual(services.sort(), ["ephemera.json", "improv.json"]);
   });
 
   it("names natives and resources that exist", () => {

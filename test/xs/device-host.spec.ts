@@ -9,10 +9,11 @@ import { DEVICE_SETTINGS, deviceIdFromMac } from "../../hosts/moddable/device-se
 import { MAX_FRAME_PIXELS, SENSOR_FRAME_SIZES, chooseFrameSize } from "../../hosts/moddable/frame-size.js";
 import { IdleModel } from "../../hosts/moddable/idle-model.js";
 import { pemCertificates } from "../../hosts/moddable/pem-der.js";
+import { PreviewCamera } from "../../hosts/moddable/preview-camera.js";
 import { batchRecordProblems } from "../../src/batch/validate.js";
 import { buildBatchRecord } from "../../src/batch/build-record.js";
 import { parseConfig } from "../../src/config/config.js";
-import type { Log, LogFields, LogLevel, Store } from "../../src/interfaces/index.js";
+import type { Camera, GrayFrame, Log, LogFields, LogLevel, Store } from "../../src/interfaces/index.js";
 
 /** Two self-signed P-256 test certificates (no key kept): 402 and 403 bytes of DER. */
 const CA_A = [
@@ -162,6 +163,21 @@ describe("device host (inside XS)", () => {
       const record = buildBatchRecord({ deviceId: "eph-a4cf120b9e01", site: "Test", start: 0, end: 20 * 60_000, masked: 10, unmasked: 0, modelId: model.id, firmwareVersion: DEVICE_SETTINGS.firmwareVersion });
       assert.deepEqual(batchRecordProblems(record), []);
       assert.throws(() => model.invoke(new Int8Array(96 * 96)), /not running/);
+    });
+  });
+
+  describe("preview camera", () => {
+    it("reads from the camera the app holds at the time of the request, and closes nothing", async () => {
+      let closed = 0;
+      const frame: GrayFrame = Object.freeze({ width: 2, height: 1, pixels: new Uint8Array([1, 2]) });
+      const camera: Camera = { read: () => Promise.resolve(frame), close: () => closed++ };
+      const app: { camera?: Camera } = {};
+      const preview = new PreviewCamera(() => app.camera);
+      await assert.rejects(preview.read(), /not running/);
+      app.camera = camera;
+      assert.equal(await preview.read(), frame);
+      preview.close();
+      assert.equal(closed, 0, "the app owns the camera");
     });
   });
 });

@@ -41,6 +41,8 @@ export class DeviceProvisioning {
   readonly #provisioner: Provisioner;
   readonly #server: ModdableGattServer;
   readonly #button: ProvisioningButton;
+  /** Kept from the provisioner's change reports: the frame loop reads it every tick, and its status getter makes an object. */
+  #windowOpen = false;
 
   constructor(options: DeviceProvisioningOptions) {
     this.#server = new ModdableGattServer();
@@ -59,6 +61,9 @@ export class DeviceProvisioning {
       preview,
       identify: options.identify,
       onProvisioned: options.onProvisioned,
+      onChange: (status) => {
+        this.#windowOpen = status.windowOpen;
+      },
     });
     this.#button = new ProvisioningButton({ pin: options.buttonPin, onPress: () => this.#provisioner.pressButton() });
   }
@@ -73,7 +78,7 @@ export class DeviceProvisioning {
   }
 
   get windowOpen(): boolean {
-    return this.#provisioner.status.windowOpen;
+    return this.#windowOpen;
   }
 
   close(): void {
