@@ -41,7 +41,7 @@ export async function runRecipe(o: RecipeOptions): Promise<RecipeResult> {
   await trainModel(
     o.quick
       ? { arch: "mask-fomo-tiny", epochs: 1, steps: 3, batch: 8, lr: 0.003, seed: 1, out: floatDir, dataDir: o.dataDir, trainPhotos: 6, valPhotos: 2, verbose: o.verbose }
-      : { arch: "mask-fomo", epochs: 20, steps: 200, batch: 32, lr: 0.003, seed: 1, out: floatDir, dataDir: o.dataDir, verbose: o.verbose },
+      : { arch: "mask-fomo", epochs: 25, steps: 400, batch: 32, lr: 0.003, seed: 1, out: floatDir, dataDir: o.dataDir, verbose: o.verbose },
   );
   await exportModel({
     floatPath: join(floatDir, "float-model.json"),

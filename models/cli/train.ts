@@ -1,6 +1,6 @@
 /**
  * Trains the mask model in float on the wasm backend and writes the weights.
- *   npm run train -- [--arch mask-fomo] [--epochs 20] [--steps 200] [--batch 32] [--lr 0.003]
+ *   npm run train -- [--arch mask-fomo] [--epochs 25] [--steps 400] [--batch 32] [--lr 0.003]
  *                    [--seed 1] [--out .data/train] [--data ../shared/data/face-mask]
  *                    [--train-photos N] [--val-photos N] [--init FLOAT_MODEL.json]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
@@ -178,8 +178,8 @@ async function main(): Promise<void> {
   const valPhotos = args.string("val-photos");
   await trainModel({
     arch: args.string("arch", "mask-fomo"),
-    epochs: args.number("epochs", 20),
-    steps: args.number("steps", 200),
+    epochs: args.number("epochs", 25),
+    steps: args.number("steps", 400),
     batch: args.number("batch", 32),
     lr: args.number("lr", 0.003),
     seed: args.number("seed", 1),
