@@ -6,7 +6,7 @@
  *   npm run model:card -- [--train-log .data/train/train-log.json] [--no-aizoo-tiles]
  * Also copies the run's curves to models/training-curves.png.
  */
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadModel } from "../../hosts/node/interpreter/index.js";
 import { PERSON_DETECT_MACS } from "../../src/frame/tile-budget.js";
@@ -84,6 +84,11 @@ async function main(): Promise<void> {
   const trainMinutes = trainLog.minutes ?? trainLog.log.reduce((sum, r) => sum + r.seconds, 0) / 60;
   const samples = trainLog.options.epochs * trainLog.options.stepsPerEpoch * trainLog.options.batchSize;
   if (existsSync(join(dirname(logPath), "curves.png"))) copyFileSync(join(dirname(logPath), "curves.png"), CURVES_PATH);
+  // Boxes labelled mask_weared_incorrect in the whole data set (the parsed classes merge them into no_mask).
+  const incorrect = listVoc(dataDir).reduce((sum, e) => {
+    const xml = existsSync(e.annotationPath) ? readFileSync(e.annotationPath, "utf8") : "";
+    return sum + (xml.match(/<name>\s*mask_weared_incorrect\s*<\/name>/g)?.length ?? 0);
+  }, 0);
   const testFaces = (x: Metrics): string => `${x.faces} faces counted, ${x.ignoredFaces} ignored`;
 
   const card = `# Ephemera mask model — model card
@@ -168,7 +173,7 @@ ${metricsTable(m)}
 
 - Face F1 above AIZOO's (best of its two ways, ${pct(bestAizooF1)}): ${verdict(mine.face.f1 > bestAizooF1)} (ours ${pct(mine.face.f1)}).
 - Masked-share error below AIZOO's (best of its two ways, ${bestAizooShare.toFixed(1)} pp): ${verdict(mine.maskedShareError < bestAizooShare)} (ours ${mine.maskedShareError.toFixed(1)} pp).
-- Cost per tile: ours ${info.macs.toLocaleString("en-US")} MACs in ${bytes.length.toLocaleString("en-US")} bytes (int8); AIZOO is a 4,060,180-byte float32 model at 260x260x3 input.
+- Cost per tile: ours ${info.macs.toLocaleString("en-US")} MACs in ${bytes.length.toLocaleString("en-US")} bytes (int8); AIZOO is a ${statSync(AIZOO_MODEL_PATH).size.toLocaleString("en-US")}-byte float32 model at 260x260x3 input.
 - Photos skipped (unreadable or malformed): ${result.skipped.length}.
 
 ## Known limits
@@ -182,7 +187,7 @@ ${metricsTable(m)}
 - Grayscale only: the color of a mask is not seen, so a mask whose gray level is close to the skin
   around it is harder to tell apart.
 - Mask types are not labelled in the data; uncommon kinds (face shields, scarves, transparent masks)
-  were not tested. "Mask worn incorrectly" (104 boxes in the data) counts as no_mask.
+  were not tested. "Mask worn incorrectly" (${incorrect} boxes in the data) counts as no_mask.
 - Crowds: two faces closer than the merge radius (1.5 grid cells, or half a face width when the size
   output is known) become one detection.
 - The test split has ${result.photos} photos (${mine.faces} counted faces); a difference of a few points between
