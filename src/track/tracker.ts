@@ -204,8 +204,9 @@ export class Tracker {
     const dx = this.#faces.x[face] - track.predictedX();
     const dy = this.#faces.y[face] - track.predictedY();
     const squared = dx * dx + dy * dy;
-    // The gate widens while a track is unseen, up to twice its size after maxMisses frames.
-    const gate = this.#gate * (1 + Math.min(1, track.misses / this.#maxMisses));
+    // The gate widens while a track is unseen, up to twice its size after maxMisses frames
+    // (max(1, …): with maxMisses 0 a track is never unseen when matched).
+    const gate = this.#gate * (1 + Math.min(1, track.misses / Math.max(1, this.#maxMisses)));
     return squared <= gate * gate ? squared : FORBIDDEN;
   }
 }

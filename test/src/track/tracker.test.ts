@@ -158,6 +158,15 @@ describe("tracker", () => {
     assert.equal(tracker.activeCount, 8);
   });
 
+  it("still matches faces to tracks when tracks end at the first miss (maxMisses 0)", () => {
+    let passages = 0;
+    const tracker = new Tracker({ gate: 5, maxMisses: 0, onPassage: () => passages++ });
+    for (let frame = 0; frame < 10; frame++) tracker.update([{ x: 10 + frame, y: 10, cls: "mask" }]);
+    assert.equal(tracker.activeCount, 1);
+    tracker.update([]);
+    assert.equal(passages, 1);
+  });
+
   it("refuses a non-positive gate", () => {
     assert.throws(() => new Tracker({ gate: 0, onPassage: () => undefined }), RangeError);
   });
