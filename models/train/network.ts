@@ -1,6 +1,7 @@
 /** The float network of an Architecture in tfjs ops, and its weights as plain data. */
 import * as tf from "@tensorflow/tfjs";
 import { type Architecture, type LayerShape, layerShapes } from "./architecture.js";
+import { biasRelu6 } from "./wasm-kernels.js";
 
 /** One layer's float parameters. conv: [k, k, in, out]; depthwise: [k, k, channels, 1]. */
 export interface LayerWeights {
@@ -97,8 +98,7 @@ export class Network {
         layer.kind === "conv"
           ? tf.conv2d(source, this.kernels[i], layer.stride, "same")
           : tf.depthwiseConv2d(source, this.kernels[i], layer.stride, "same");
-      const biased = tf.add(y, this.biases[i]) as tf.Tensor4D;
-      const out = layer.activation === "relu6" ? tf.relu6(biased) : biased;
+      const out = layer.activation === "relu6" ? biasRelu6(y, this.biases[i]) : (tf.add(y, this.biases[i]) as tf.Tensor4D);
       if (shape.role === "hidden") {
         x = out;
         hidden = out;
