@@ -11,11 +11,11 @@ import { NativeTileKernel } from "../../hosts/moddable/native-tile-kernel.js";
 import { Ephemera } from "../../src/app/ephemera.js";
 import { FaceDetector } from "../../src/detect/face-detector.js";
 import { MASK } from "../../src/detect/detection.js";
-import type { Cancel, Clock, GrayFrame, Https, HttpsResponse, Log, Model, Store, TensorSpec } from "../../src/interfaces/index.js";
+import type { GrayFrame } from "../../src/interfaces/index.js";
 import { Tracker } from "../../src/track/tracker.js";
+import { MapStore, offlineHttps, quietLog, ScriptedGridModel, StepClock, textured } from "./core-doubles.js";
 import { xsHost } from "./xs-host.js";
 
-const GRID = 12;
 /** Frames in one round of the scene: people in view for the first IN_VIEW, then nobody. */
 const ROUND = 40;
 const IN_VIEW = 24;
@@ -25,75 +25,21 @@ const MEASURED_ROUNDS = 3;
 /**
  * A model scripted by frame: in each round two faces walk across the tile
  * (one masked, one not) for IN_VIEW frames, then the view is empty long
- * enough for their tracks to end and count. Writes fixed outputs in place.
+ * enough for their tracks to end and count.
  */
-class WalkingModel implements Model {
+class WalkingModel extends ScriptedGridModel {
   readonly id = "walking-stand-in@0";
-  readonly input: TensorSpec = Object.freeze({ shape: Object.freeze([1, 96, 96, 1]), scale: 1 / 255, zeroPoint: -128 });
-  readonly outputs: readonly TensorSpec[] = Object.freeze([Object.freeze({ shape: Object.freeze([1, GRID, GRID, 3]), scale: 1 / 256, zeroPoint: -128 })]);
-  readonly #classes = new Int8Array(GRID * GRID * 3);
-  readonly #result: readonly Int8Array[] = Object.freeze([this.#classes]);
   /** The frame being processed: set by the test before each frame. */
   frame = 0;
 
-  invoke(_input: Int8Array): readonly Int8Array[] {
-    const classes = this.#classes;
-    for (let cell = 0; cell < GRID * GRID; cell++) {
-      classes[cell * 3] = 127;
-      classes[cell * 3 + 1] = -128;
-      classes[cell * 3 + 2] = -128;
-    }
+  protected script(): void {
     const step = this.frame % ROUND;
     if (step < IN_VIEW) {
       const walked = step >> 2; // one cell every 4 frames
-      this.#face(1 + walked, 3, 1);
-      this.#face(8, 2 + walked, 2);
+      this.face(1 + walked, 3, 1);
+      this.face(8, 2 + walked, 2);
     }
-    return this.#result;
   }
-
-  #face(column: number, row: number, channel: number): void {
-    const cell = (row * GRID + column) * 3;
-    this.#classes[cell] = -103; // P(background) about 0.1
-    this.#classes[cell + channel] = 102; // about 0.9
-  }
-}
-
-class MapStore implements Store {
-  readonly #entries = new Map<string, string>();
-  get(key: string): string | undefined {
-    return this.#entries.get(key);
-  }
-  set(key: string, value: string): void {
-    this.#entries.set(key, value);
-  }
-  delete(key: string): void {
-    this.#entries.delete(key);
-  }
-  keys(): string[] {
-    return [...this.#entries.keys()];
-  }
-}
-
-/** Time moves only when told; timers never fire (windows are 20 min, the run is seconds). */
-class StepClock implements Clock {
-  #now = Date.UTC(2026, 0, 5, 9, 0, 0);
-  now(): number {
-    return this.#now;
-  }
-  advance(ms: number): void {
-    this.#now += ms;
-  }
-  schedule(_delayMs: number, _callback: () => void): Cancel {
-    return () => undefined;
-  }
-}
-
-const offline: Https = { post: (): Promise<HttpsResponse> => Promise.reject(new Error("offline")) };
-const quiet: Log = { write: () => undefined };
-
-function textured(pixels: Uint8Array, frame: number): void {
-  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 7 + frame * 13) & 0xff;
 }
 
 /** Per measured frame: slots and chunk bytes allocated, and what the frame did. */
@@ -129,7 +75,7 @@ describe("steady state inside XS (no allocation per frame)", () => {
     const clock = new StepClock();
     const core = new Ephemera({
       config: { deviceId: "steady-01", site: "Steady", collectorUrl: "https://collector.invalid", deviceToken: "0123456789abcdef0123" },
-      model, clock, store: new MapStore(), https: offline, log: quiet, firmwareVersion: "0.0.0-test", random: () => 0.5, kernel: new NativeTileKernel(),
+      model, clock, store: new MapStore(), https: offlineHttps, log: quietLog, firmwareVersion: "0.0.0-test", random: () => 0.5, kernel: new NativeTileKernel(),
     });
     const width = 320;
     const height = 240;
