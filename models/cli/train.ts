@@ -3,27 +3,31 @@
  *   npm run train -- [--arch mask-fomo] [--epochs 25] [--steps 400] [--batch 32] [--lr 0.003]
  *                    [--seed 1] [--out .data/train] [--data ../shared/data/face-mask]
  *                    [--train-photos N] [--val-photos N] [--init FLOAT_MODEL.json]
+ *                    [--mine-share 0.25] [--mine-from 4] [--mine-threshold 0.5]
+ *                    [--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--workers N] [--ema DECAY]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
  * OUT/last-model.json, OUT/train-log.json and OUT/curves.png.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
-import { ARCHITECTURES, totalMacs } from "../train/architecture.js";
+import { architectureFrom, totalMacs } from "../train/architecture.js";
 import { useWasmBackend } from "../train/backend.js";
 import { renderCurves } from "../train/curves.js";
 import { Network, floatModelFromJson, floatModelToJson } from "../train/network.js";
 import { type EpochRecord, train } from "../train/trainer.js";
+import { DEFAULT_MINING_OPTIONS, type MiningOptions } from "../train/hard-negatives.js";
 import { buildValidationSet } from "../train/validation.js";
 import { SHARED_DATA_DIR } from "../data/dataset.js";
 import { loadPhotos } from "../data/photos.js";
-import { DEFAULT_SAMPLE_OPTIONS } from "../data/samples.js";
+import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
 import { readSplit } from "../data/split-file.js";
 import { Args, isMain, runMain } from "./args.js";
 
 const USAGE =
   "usage: npm run train -- [--arch NAME] [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N] [--out DIR] " +
-  "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE]";
+  "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE] [--mine-share X] [--mine-from EPOCH] [--mine-threshold P] " +
+  "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--workers N] [--ema DECAY]";
 
 /** Best validation face F1 over the thresholds tried, with its threshold. */
 export function bestF1(record: EpochRecord): { f1: number; threshold: number } {
@@ -75,14 +79,22 @@ export interface TrainCommandOptions {
   readonly trainPhotos?: number;
   readonly valPhotos?: number;
   readonly init?: string;
+  /** Hard negative mining (see models/train/hard-negatives.ts); none when absent. */
+  readonly mining?: MiningOptions;
+  /** How samples are drawn; DEFAULT_SAMPLE_OPTIONS when absent. */
+  readonly samples?: SampleOptions;
+  readonly focalGamma?: number;
+  /** Gradient worker threads (1: the main thread alone). */
+  readonly workers?: number;
+  /** Weight averaging decay per step (0: none). */
+  readonly emaDecay?: number;
   /** Print the progress bar and per-epoch lines (default true). */
   readonly verbose?: boolean;
 }
 
 /** Trains and writes OUT/float-model.json and friends; returns the best validation face F1 (-1 without validation). */
 export async function trainModel(o: TrainCommandOptions): Promise<number> {
-  const architecture = ARCHITECTURES[o.arch];
-  if (!architecture) throw new Error(`unknown --arch ${o.arch}; known: ${Object.keys(ARCHITECTURES).join(", ")}`);
+  const architecture = architectureFrom(o.arch);
   const verbose = o.verbose ?? true;
   const say = (line: string): void => {
     if (verbose) console.log(line);
@@ -104,7 +116,11 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
     batchSize: o.batch,
     learningRate: o.lr,
     seed: o.seed,
-    samples: DEFAULT_SAMPLE_OPTIONS,
+    samples: o.samples ?? DEFAULT_SAMPLE_OPTIONS,
+    mining: o.mining,
+    focalGamma: o.focalGamma ?? 0,
+    workers: o.workers ?? 1,
+    emaDecay: o.emaDecay ?? 0,
   };
   say(
     `${architecture.name}: ${totalMacs(architecture).toLocaleString("en-US")} MACs; ${trainPhotos.length} training photos, ` +
@@ -149,6 +165,7 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
                 `(P ${entry.metrics.face.precision.toFixed(3)} R ${entry.metrics.face.recall.toFixed(3)}), ` +
                 `mask acc ${entry.metrics.maskAccuracy.toFixed(3)}, share err ${entry.metrics.maskedShareError.toFixed(1)} pp`
               : "") +
+            (record.hardNegatives > 0 ? `, ${record.hardNegatives} hard negatives` : "") +
             `, ${record.seconds.toFixed(0)} s`,
         );
         const weights = floatModelToJson(net.weights());
@@ -173,7 +190,17 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
 async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), USAGE).only([
     "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
+    "mine-share", "mine-from", "mine-threshold", "weights", "scales", "face-share", "focal", "workers", "ema",
   ]);
+  const pair = (key: string, fallback: readonly [number, number]): [number, number] => {
+    const text = args.string(key);
+    if (text === undefined) return [fallback[0], fallback[1]];
+    const values = text.split(",").map(Number);
+    if (values.length !== 2 || !values.every((v) => Number.isFinite(v) && v > 0)) throw new Error(`--${key}: two positive numbers, e.g. ${fallback.join(",")}`);
+    return [values[0], values[1]];
+  };
+  const defaults = DEFAULT_SAMPLE_OPTIONS;
+  const [mask, noMask] = pair("weights", [defaults.targetWeights.mask, defaults.targetWeights.noMask]);
   const trainPhotos = args.string("train-photos");
   const valPhotos = args.string("val-photos");
   await trainModel({
@@ -188,6 +215,21 @@ async function main(): Promise<void> {
     trainPhotos: trainPhotos === undefined ? undefined : args.number("train-photos", 0),
     valPhotos: valPhotos === undefined ? undefined : args.number("val-photos", 0),
     init: args.string("init"),
+    mining: {
+      ...DEFAULT_MINING_OPTIONS,
+      share: args.number("mine-share", DEFAULT_MINING_OPTIONS.share),
+      fromEpoch: args.number("mine-from", DEFAULT_MINING_OPTIONS.fromEpoch),
+      threshold: args.number("mine-threshold", DEFAULT_MINING_OPTIONS.threshold),
+    },
+    samples: {
+      ...defaults,
+      scaleRange: pair("scales", defaults.scaleRange),
+      faceCentred: args.number("face-share", defaults.faceCentred),
+      targetWeights: { mask, noMask },
+    },
+    focalGamma: args.number("focal", 0),
+    workers: args.number("workers", 1),
+    emaDecay: args.number("ema", 0),
   });
 }
 

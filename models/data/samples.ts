@@ -172,15 +172,23 @@ export function allocateBatch(size: number): Batch {
 
 const TILE_PIXELS = INPUT_SIZE * INPUT_SIZE;
 
+/** Where a sample is centred: a face, or a point at a given scale (a hard negative). */
+export type SampleCentre = Face | { readonly x: number; readonly y: number; readonly scale: number };
+
+/** Jitter of a hard negative's scale (log-uniform) and position (share of the crop) around where it was found. */
+const HARD_NEGATIVE_SCALE_JITTER = 1.2;
+const HARD_NEGATIVE_SHIFT = 0.3;
+
 /**
  * Draws one random training sample from `photo` into slot `index` of `batch`:
  * a square region at a random scale around the evaluation scale, near
- * `centre` (one of the photo's faces) or anywhere when it is null, resampled
- * with the device's arithmetic, then cheap-sensor augmentation.
+ * `centre` (one of the photo's faces; or a hard negative, at about the scale
+ * it was found at) or anywhere when it is null, resampled with the device's
+ * arithmetic, then cheap-sensor augmentation.
  */
 export function drawSample(
   photo: LabelledPhoto,
-  centre: Face | null,
+  centre: SampleCentre | null,
   random: Random,
   options: SampleOptions,
   batch: Batch,
@@ -188,13 +196,20 @@ export function drawSample(
 ): void {
   const { image, faces } = photo;
   const evalScale = EVAL_SHORT_SIDE / Math.min(image.width, image.height);
-  const scale = evalScale * random.logUniform(options.scaleRange[0], options.scaleRange[1]);
+  const point = centre !== null && "scale" in centre ? centre : null;
+  const scale = point
+    ? point.scale * random.logUniform(1 / HARD_NEGATIVE_SCALE_JITTER, HARD_NEGATIVE_SCALE_JITTER)
+    : evalScale * random.logUniform(options.scaleRange[0], options.scaleRange[1]);
   const side = Math.min(Math.round(INPUT_SIZE / scale), image.width, image.height);
   let rx: number;
   let ry: number;
-  if (centre) {
-    const cx = (centre.x0 + centre.x1) / 2 + random.uniform(-0.45, 0.45) * side;
-    const cy = (centre.y0 + centre.y1) / 2 + random.uniform(-0.45, 0.45) * side;
+  if (point) {
+    rx = Math.round(point.x + random.uniform(-HARD_NEGATIVE_SHIFT, HARD_NEGATIVE_SHIFT) * side - side / 2);
+    ry = Math.round(point.y + random.uniform(-HARD_NEGATIVE_SHIFT, HARD_NEGATIVE_SHIFT) * side - side / 2);
+  } else if (centre) {
+    const face = centre as Face;
+    const cx = (face.x0 + face.x1) / 2 + random.uniform(-0.45, 0.45) * side;
+    const cy = (face.y0 + face.y1) / 2 + random.uniform(-0.45, 0.45) * side;
     rx = Math.round(cx - side / 2);
     ry = Math.round(cy - side / 2);
   } else {
@@ -216,15 +231,32 @@ export function drawSample(
   writeTargets(tileFaces, batch, index * GRID_SIZE * GRID_SIZE, options.targetWeights);
 }
 
+/** A point where the network fired on no face (see models/train/hard-negatives.ts). */
+export interface NegativePoint {
+  readonly photo: number;
+  readonly x: number;
+  readonly y: number;
+  readonly scale: number;
+}
+
 /**
  * Picks what each training sample shows: a share of samples centred on a
  * face, the face drawn with its class balanced (no_mask faces are rarer in
- * the data), the rest anywhere in a random photo.
+ * the data), the rest anywhere in a random photo; once hard negatives are
+ * set, a share of samples centred on one of them.
  */
 export class SamplePicker {
   readonly #photos: readonly LabelledPhoto[];
   readonly #byClass: { readonly mask: [number, Face][]; readonly no_mask: [number, Face][] } = { mask: [], no_mask: [] };
   readonly #options: SampleOptions;
+  #negatives: readonly NegativePoint[] = [];
+  #negativeShare = 0;
+
+  /** Centres `share` of later samples on these points (photo indices into this picker's photos). */
+  setHardNegatives(points: readonly NegativePoint[], share: number): void {
+    this.#negatives = points;
+    this.#negativeShare = points.length > 0 ? share : 0;
+  }
 
   constructor(photos: readonly LabelledPhoto[], options: SampleOptions) {
     if (photos.length === 0) throw new Error("no training photos");
@@ -237,6 +269,11 @@ export class SamplePicker {
 
   fill(random: Random, batch: Batch): void {
     for (let i = 0; i < batch.size; i++) {
+      if (this.#negativeShare > 0 && random.chance(this.#negativeShare)) {
+        const point = this.#negatives[random.int(this.#negatives.length)];
+        drawSample(this.#photos[point.photo], point, random, this.#options, batch, i);
+        continue;
+      }
       let photo = random.int(this.#photos.length);
       let centre: Face | null = null;
       if (random.chance(this.#options.faceCentred)) {

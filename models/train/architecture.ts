@@ -82,6 +82,30 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.free
   [MASK_FOMO_TINY.name]: MASK_FOMO_TINY,
 });
 
+/**
+ * An architecture by name, or written out as hidden layers separated by
+ * spaces or commas: `c<filters>[k<kernel>][s<stride>]` is a conv (kernel 1,
+ * stride 1 by default), `d<kernel>[s<stride>]` a depthwise conv; e.g. the
+ * shipped one is "c8k3s2 d3s2 c24 d3 c32 d3s2 c48 d5 c48 d5 c48". Both heads
+ * follow.
+ */
+export function architectureFrom(nameOrLayers: string): Architecture {
+  const named = ARCHITECTURES[nameOrLayers];
+  if (named) return named;
+  const tokens = nameOrLayers.split(/[\s,]+/).filter((t) => t.length > 0);
+  const layers = tokens.map((token): Layer => {
+    const convMatch = /^c(\d+)(?:k(\d+))?(?:s(\d+))?$/.exec(token);
+    if (convMatch) return conv(Number(convMatch[1]), Number(convMatch[2] ?? 1), Number(convMatch[3] ?? 1));
+    const dwMatch = /^d(\d+)(?:s(\d+))?$/.exec(token);
+    if (dwMatch) return dw(Number(dwMatch[1]), Number(dwMatch[2] ?? 1));
+    throw new Error(`architecture: "${token}" is neither a known name (${Object.keys(ARCHITECTURES).join(", ")}) nor a layer like c16k3s2 or d5s2`);
+  });
+  if (layers.length === 0) throw new Error("architecture: no layers");
+  const arch: Architecture = Object.freeze({ name: tokens.join(" "), inputSize: INPUT_SIZE, classes: CLASS_COUNT, sizeHead: true, layers: Object.freeze(layers) });
+  layerShapes(arch); // throws unless the grid comes out 12x12
+  return arch;
+}
+
 export type LayerRole = "hidden" | "classes" | "size";
 
 /** One layer's shapes and cost, the heads included. */

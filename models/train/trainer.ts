@@ -1,10 +1,13 @@
 /** The training loop: random augmented crops, weighted cross-entropy, Adam with warm-up and cosine decay. */
 import * as tf from "@tensorflow/tfjs";
-import { INPUT_SIZE, type Architecture } from "./architecture.js";
+import type { Architecture } from "./architecture.js";
 import { Network } from "./network.js";
 import { type LabelledPhoto, type SampleOptions, SamplePicker, allocateBatch } from "../data/samples.js";
 import { Random } from "../data/random.js";
-import { type ValidationResult, type ValidationSet, targetTensors, validate, weightedLoss } from "./validation.js";
+import { type ValidationResult, type ValidationSet, lossDenominators, validate } from "./validation.js";
+import { GradientPool } from "./gradient-pool.js";
+import { type PartGradients, partGradients } from "./gradients.js";
+import { type MiningOptions, mineHardNegatives } from "./hard-negatives.js";
 
 export interface TrainOptions {
   readonly architecture: Architecture;
@@ -14,6 +17,18 @@ export interface TrainOptions {
   readonly learningRate: number;
   readonly seed: number;
   readonly samples: SampleOptions;
+  /** Hard negative mining; none when absent. */
+  readonly mining?: MiningOptions;
+  /** Focal loss exponent (0: plain weighted cross-entropy). */
+  readonly focalGamma?: number;
+  /** Worker threads computing each batch's gradients in parts (1 or absent: the main thread alone). */
+  readonly workers?: number;
+  /**
+   * Exponential moving average of the weights with this decay per step (0 or
+   * absent: none): validation, mining and the returned network then use the
+   * average.
+   */
+  readonly emaDecay?: number;
 }
 
 export interface EpochRecord {
@@ -21,6 +36,8 @@ export interface EpochRecord {
   readonly trainLoss: number;
   readonly validation: ValidationResult | null;
   readonly seconds: number;
+  /** Hard negatives the epoch's samples were drawn from (0 before mining starts). */
+  readonly hardNegatives: number;
 }
 
 /** Adam whose learning rate can be changed between steps. */
@@ -75,32 +92,64 @@ export async function train(
   const batch = allocateBatch(options.batchSize);
   const totalSteps = options.epochs * options.stepsPerEpoch;
   let step = 0;
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const started = Date.now();
-    let lossSum = 0;
-    for (let i = 0; i < options.stepsPerEpoch; i++, step++) {
-      picker.fill(random, batch);
-      optimizer.setLearningRate(learningRateAt(step, totalSteps, options.learningRate));
-      // Reading the loss back forces a sync; every step is fine at this size.
-      const loss = tf.tidy(() => {
-        const x = tf.tensor4d(batch.pixels, [batch.size, INPUT_SIZE, INPUT_SIZE, 1]);
-        const targets = targetTensors(batch, 0, batch.size);
-        const value = optimizer.minimize(() => weightedLoss(network.heads(x), targets), true, network.variables);
-        return value ? value.dataSync()[0] : NaN;
-      });
-      if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at step ${step}`);
-      lossSum += loss;
-      hooks.onStep?.(step + 1, totalSteps, loss);
-      await yieldToEventLoop();
+  const miningRandom = new Random(options.seed ^ 0x6d696e65);
+  let hardNegatives = 0;
+  const focalGamma = options.focalGamma ?? 0;
+  const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, focalGamma) : null;
+  const emaDecay = options.emaDecay ?? 0;
+  const average = emaDecay > 0 ? Network.fromWeights(network.weights()) : null;
+  /** The network that is validated, mines and is kept: the average when there is one. */
+  const kept = average ?? network;
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const started = Date.now();
+      const mining = options.mining;
+      if (mining && mining.share > 0 && epoch >= mining.fromEpoch) {
+        const found = mineHardNegatives(kept, photos, options.samples.scaleRange, mining, miningRandom);
+        picker.setHardNegatives(found, mining.share);
+        hardNegatives = found.length;
+      }
+      let lossSum = 0;
+      let filled = false;
+      for (let i = 0; i < options.stepsPerEpoch; i++, step++) {
+        if (!filled) picker.fill(random, batch);
+        const denominators = lossDenominators(batch, 0, batch.size);
+        let result: PartGradients;
+        if (pool) {
+          const pending = pool.gradients(network, batch, denominators);
+          // The pool has copied the batch: draw the next one while the workers compute (same order of draws).
+          filled = i + 1 < options.stepsPerEpoch;
+          if (filled) picker.fill(random, batch);
+          result = await pending;
+        } else {
+          result = partGradients(network, batch, 0, batch.size, denominators, focalGamma);
+        }
+        const loss = result.loss;
+        if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at step ${step}`);
+        optimizer.setLearningRate(learningRateAt(step, totalSteps, options.learningRate));
+        tf.tidy(() => optimizer.applyGradients(network.variables.map((v, k) => ({ name: v.name, tensor: tf.tensor(result.gradients[k], v.shape) }))));
+        if (average) {
+          // Warm-up of the decay, so the average forgets the random start.
+          const decay = Math.min(emaDecay, (1 + step) / (10 + step));
+          tf.tidy(() => average.variables.forEach((v, k) => v.assign(tf.add(tf.mul(v, decay), tf.mul(network.variables[k], 1 - decay)))));
+        }
+        lossSum += loss;
+        hooks.onStep?.(step + 1, totalSteps, loss);
+        if (!pool) await yieldToEventLoop();
+      }
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / options.stepsPerEpoch,
+        validation: validation ? validate(network, validation) : null,
+        seconds: (Date.now() - started) / 1000,
+        hardNegatives,
+      };
+      hooks.onEpoch?.(record, network);
     }
-    const record: EpochRecord = {
-      epoch,
-      trainLoss: lossSum / options.stepsPerEpoch,
-      validation: validation ? validate(network, validation) : null,
-      seconds: (Date.now() - started) / 1000,
-    };
-    hooks.onEpoch?.(record, network);
+  } finally {
+    await pool?.close();
+    optimizer.dispose();
   }
-  optimizer.dispose();
-  return network;
+  if (average) network.dispose();
+  return kept;
 }

@@ -39,9 +39,9 @@ export function quantizeUnit(p: number): number {
   return q < -128 ? -128 : q > 127 ? 127 : q;
 }
 
-/** The device's tiler configured for the evaluation protocol. */
-export function protocolTiler(): FrameTiler {
-  return new FrameTiler({ input: { scale: INPUT_SCALE, zeroPoint: INPUT_ZERO_POINT }, scaledShortSide: EVAL_SHORT_SIDE, stride: EVAL_STRIDE });
+/** The device's tiler configured for the evaluation protocol (or another scale, for mining). */
+export function protocolTiler(shortSide = EVAL_SHORT_SIDE): FrameTiler {
+  return new FrameTiler({ input: { scale: INPUT_SCALE, zeroPoint: INPUT_ZERO_POINT }, scaledShortSide: shortSide, stride: EVAL_STRIDE });
 }
 
 export interface ValidationSet extends TargetArrays {
@@ -53,8 +53,9 @@ export interface ValidationSet extends TargetArrays {
   readonly tiles: readonly { readonly photo: number; readonly index: number }[];
 }
 
-export function buildValidationSet(photos: readonly LabelledPhoto[]): ValidationSet {
-  const tiler = protocolTiler();
+/** The protocol's tiles of `photos` with their targets (at another scale than the protocol's when `shortSide` is given). */
+export function buildValidationSet(photos: readonly LabelledPhoto[], shortSide = EVAL_SHORT_SIDE): ValidationSet {
+  const tiler = protocolTiler(shortSide);
   const plans = photos.map((photo) => tiler.plan(photo.image));
   const tiles = plans.flatMap((plan, photo) => plan.origins.map((_, index) => ({ photo, index })));
   const pixels = new Float32Array(tiles.length * TILE_PIXELS);
@@ -84,23 +85,48 @@ export const SIZE_LOSS_WEIGHT = 4;
 /**
  * Mean weighted cross-entropy of logits [n,12,12,3] against class ids and
  * weights, plus SIZE_LOSS_WEIGHT x the weighted mean absolute size error when
- * the network has a size head.
+ * the network has a size head. With `focalGamma` > 0 each cell's
+ * cross-entropy is scaled by (1 - p)^gamma, p its probability of the right
+ * class (focal loss: easy background cells count less).
  */
 export function weightedLoss(
   heads: { logits: tf.Tensor4D; sizes: tf.Tensor4D | null },
   targets: { classes: tf.Tensor; weights: tf.Tensor; sizes: tf.Tensor; sizeWeights: tf.Tensor },
+  focalGamma = 0,
+  denominators?: LossDenominators,
 ): tf.Scalar {
   return tf.tidy(() => {
     const { logits } = heads;
     const logProbs = tf.logSoftmax(logits);
-    const oneHot = tf.oneHot(targets.classes.flatten(), 3).reshape(logits.shape);
-    const ce = tf.neg(tf.sum(tf.mul(oneHot, logProbs), -1));
-    const classLoss = tf.div(tf.sum(tf.mul(ce, targets.weights)), tf.maximum(tf.sum(targets.weights), 1));
+    const oneHot = tf.reshape(tf.oneHot(tf.reshape(targets.classes, [-1]) as tf.Tensor1D, 3), logits.shape);
+    const logP = tf.sum(tf.mul(oneHot, logProbs), -1);
+    const ce = focalGamma > 0 ? tf.mul(tf.neg(logP), tf.pow(tf.sub(1, tf.exp(logP)), focalGamma)) : tf.neg(logP);
+    const classLoss = tf.div(tf.sum(tf.mul(ce, targets.weights)), denominators?.classes ?? tf.maximum(tf.sum(targets.weights), 1));
     if (!heads.sizes) return classLoss as tf.Scalar;
-    const error = tf.abs(tf.sub(heads.sizes.reshape(targets.sizes.shape), targets.sizes));
-    const sizeLoss = tf.div(tf.sum(tf.mul(error, targets.sizeWeights)), tf.maximum(tf.sum(targets.sizeWeights), 1));
+    const error = tf.abs(tf.sub(tf.reshape(heads.sizes, targets.sizes.shape), targets.sizes));
+    const sizeLoss = tf.div(tf.sum(tf.mul(error, targets.sizeWeights)), denominators?.sizes ?? tf.maximum(tf.sum(targets.sizeWeights), 1));
     return tf.add(classLoss, tf.mul(sizeLoss, SIZE_LOSS_WEIGHT)) as tf.Scalar;
   });
+}
+
+/**
+ * The loss's normalisers (sums of cell weights) of a whole batch: a part of
+ * the batch divided by these gives a loss whose gradients, summed over the
+ * parts, are the whole batch's.
+ */
+export interface LossDenominators {
+  readonly classes: number;
+  readonly sizes: number;
+}
+
+export function lossDenominators(targets: TargetArrays, start: number, n: number): LossDenominators {
+  let classes = 0;
+  let sizes = 0;
+  for (let i = start * CELLS; i < (start + n) * CELLS; i++) {
+    classes += targets.weights[i];
+    sizes += targets.sizeWeights[i];
+  }
+  return { classes: Math.max(classes, 1), sizes: Math.max(sizes, 1) };
 }
 
 /** Target tensors [n, 12, 12] of cells [start, start + n) of `targets`. */
@@ -121,7 +147,7 @@ export interface ValidationResult {
   readonly byThreshold: readonly { readonly threshold: number; readonly metrics: Metrics }[];
 }
 
-export const VALIDATION_THRESHOLDS: readonly number[] = Object.freeze([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]);
+export const VALIDATION_THRESHOLDS: readonly number[] = Object.freeze([0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98]);
 
 /** The model's outputs as the int8 model gives them, per tile. */
 export interface TileOutputs {

@@ -72,4 +72,30 @@ describe("models/data: training tiles and targets", () => {
     const mask = a.classes.filter((c) => c === MASK).length;
     assert.ok(noMask > 5 && mask > 5, `mask ${mask}, no_mask ${noMask}`);
   });
+
+  it("centres the configured share of samples on hard negatives, at about the scale they were found at", () => {
+    const width = 480;
+    const height = 360;
+    const pixels = new Uint8Array(width * height).fill(90);
+    // A bright 24-px patch around (380, 70), far from the face.
+    for (let y = 58; y < 82; y++) for (let x = 368; x < 392; x++) pixels[y * width + x] = 250;
+    const photo = { name: "p", image: { width, height, pixels }, faces: [{ x0: 60, y0: 200, x1: 90, y1: 235, cls: "mask" as const }] };
+    const options = { ...DEFAULT_SAMPLE_OPTIONS, augment: false };
+    const brightTiles = (share: number, points = [{ photo: 0, x: 380, y: 70, scale: 96 / 120 }]): number => {
+      const picker = new SamplePicker([photo], options);
+      picker.setHardNegatives(points, share);
+      const batch = allocateBatch(40);
+      picker.fill(new Random(3), batch);
+      let count = 0;
+      for (let i = 0; i < batch.size; i++) {
+        const tile = batch.pixels.subarray(i * 96 * 96, (i + 1) * 96 * 96);
+        if (tile.some((v) => v > 0.9)) count++;
+      }
+      return count;
+    };
+    assert.equal(brightTiles(1), 40, "every sample shows the hard negative");
+    const without = brightTiles(0);
+    assert.ok(without < 30, `without hard negatives, many samples miss the patch (${without} of 40 show it)`);
+    assert.equal(brightTiles(1, []), without, "an empty set of hard negatives draws as before");
+  });
 });

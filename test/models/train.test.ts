@@ -55,6 +55,20 @@ describe("models/train: the training loop", () => {
     assert.ok(mean(losses.slice(-10)) < mean(losses.slice(0, 10)), `first ${mean(losses.slice(0, 10))}, last ${mean(losses.slice(-10))}`);
   });
 
+  it("trains the same with two gradient workers as in one thread (within float rounding), and reproducibly", async () => {
+    const photos = [syntheticPhoto(4), syntheticPhoto(5)];
+    const alone = (await train(photos, null, options)).weights();
+    const runWithWorkers = async () => (await train(photos, null, { ...options, workers: 2 })).weights();
+    const first = await runWithWorkers();
+    const second = await runWithWorkers();
+    first.layers.forEach((layer, i) => {
+      assert.deepEqual(layer.kernel, second.layers[i].kernel, `layer ${i} kernel: reproducible`);
+      assert.deepEqual(layer.bias, second.layers[i].bias, `layer ${i} bias: reproducible`);
+      layer.kernel.forEach((w, j) => assert.ok(Math.abs(w - alone.layers[i].kernel[j]) < 1e-4, `layer ${i} kernel[${j}]: ${w} vs ${alone.layers[i].kernel[j]}`));
+      layer.bias.forEach((b, j) => assert.ok(Math.abs(b - alone.layers[i].bias[j]) < 1e-4, `layer ${i} bias[${j}]: ${b} vs ${alone.layers[i].bias[j]}`));
+    });
+  });
+
   it("warms up, then decays the learning rate by a cosine to 2% of its peak", () => {
     assert.ok(learningRateAt(0, 1000, 1) < 0.1);
     assert.ok(Math.abs(learningRateAt(30, 1000, 1) - 1) < 1e-3);

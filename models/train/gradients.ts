@@ -1,0 +1,32 @@
+/**
+ * One training step's gradients on a part of a batch, the same code in the
+ * main thread and in the gradient workers (models/train/gradient-worker.ts).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { INPUT_SIZE } from "./architecture.js";
+import type { Network } from "./network.js";
+import { type LossDenominators, targetTensors, weightedLoss } from "./validation.js";
+import type { Batch } from "../data/samples.js";
+
+/** Gradients in the order of Network.variables, and the part's loss (a share of the whole batch's). */
+export interface PartGradients {
+  readonly loss: number;
+  readonly gradients: Float32Array[];
+}
+
+/** Gradients of samples [start, start + n) of `batch`, the loss divided by the whole batch's denominators. */
+export function partGradients(network: Network, batch: Batch, start: number, n: number, denominators: LossDenominators, focalGamma: number): PartGradients {
+  const tile = INPUT_SIZE * INPUT_SIZE;
+  const variables = network.variables;
+  // Tensors out of tidy, data read after: tidy walks every element of a typed array it returns.
+  const { value, grads } = tf.tidy(() => {
+    const x = tf.tensor4d(batch.pixels.subarray(start * tile, (start + n) * tile), [n, INPUT_SIZE, INPUT_SIZE, 1]);
+    const targets = targetTensors(batch, start, n);
+    return tf.variableGrads(() => weightedLoss(network.heads(x), targets, focalGamma, denominators), variables);
+  });
+  const loss = value.dataSync()[0];
+  const gradients = variables.map((v) => grads[v.name].dataSync() as Float32Array);
+  value.dispose();
+  tf.dispose(Object.values(grads));
+  return { loss, gradients };
+}
