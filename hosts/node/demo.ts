@@ -85,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const https = new PinnedHttps({ ca: collector.caCertPem });
     const model = loadModel(modelBytes, { name: "mask-model" });
     const clock = new SimulatedClock(options.start);
-    const truth = new GroundTruth(log);
+    const truth = new GroundTruth({ log, consecutive: plan.consecutive });
     let imagesShown = 0;
     camera = plan.open(log, (file) => {
       imagesShown++;
@@ -153,6 +153,8 @@ interface SourcePlan {
   readonly description: string;
   /** Frames the source will give, when known (for the progress bar). */
   readonly expectedFrames: number | undefined;
+  /** The images are consecutive frames of one scene (no empty scene between them): labels link across them. */
+  readonly consecutive: boolean;
   open(log: Log, onShown: (file: string) => void): Camera;
 }
 
@@ -164,7 +166,7 @@ function planSource(options: DemoOptions): SourcePlan {
     if (!existsSync(file)) throw new UsageError(`--video: no such file ${file}`);
     // A missing ffmpeg stops the run before anything starts.
     if (!onPath("ffmpeg") || !onPath("ffprobe")) throw new UsageError(FFMPEG_MISSING_MESSAGE);
-    return { description: `video ${source.file} at ${fps} fps`, expectedFrames: undefined, open: (log) => new VideoCamera({ file, fps, log }) };
+    return { description: `video ${source.file} at ${fps} fps`, expectedFrames: undefined, consecutive: true, open: (log) => new VideoCamera({ file, fps, log }) };
   }
   const files = source.kind === "frames" ? listImagesOrRefuse(source.folder) : demoPhotos(options.photos);
   const holdDefault = source.kind === "demo" ? DEMO_HOLD_SECONDS : 0;
@@ -178,6 +180,7 @@ function planSource(options: DemoOptions): SourcePlan {
   return {
     description,
     expectedFrames: files.length * (holdFrames + gapFrames),
+    consecutive: gapFrames === 0,
     open: (log, onShown) => new ImageCamera({ files, log, holdFrames, gapFrames, motionPx: holdFrames > 1 ? HOLD_MOTION_PX : 0, onShown }),
   };
 }
