@@ -6,9 +6,6 @@
  * retained per frame at steady state. For the cost inside XS see xs.ts.
  */
 import { readFileSync } from "node:fs";
-import { PerformanceObserver } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { loadModel } from "../../hosts/node/interpreter/index.js";
 import { SimulatedClock } from "../../hosts/node/sim-clock.js";
 import { Ephemera } from "../../src/app/ephemera.js";
@@ -25,6 +22,7 @@ import { FakeCollector } from "../support/fake-collector.js";
 import { MemoryLog } from "../support/memory-log.js";
 import { MemoryStore } from "../support/memory-store.js";
 import { type BenchRow, cpuMs, median } from "./bench.js";
+import { allocationPerCall, retainedPerCall } from "./heap.js";
 
 const ROUNDS = 30;
 const INPUT: TensorSpec = { shape: [1, 96, 96, 1], scale: 1 / 255, zeroPoint: -128 };
@@ -65,48 +63,6 @@ function grid(faces: readonly [number, number][]): Int8Array {
 function fixedModel(): Model {
   const outputs = [grid([[3, 3], [8, 7]])];
   return { id: "fixed-output-bench@0", input: INPUT, outputs: [CLASSES], invoke: () => outputs };
-}
-
-function exposeGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
-}
-
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 20));
-}
-
-/** Heap growth per call over windows without a collection (allocation), and after full collections (retention). */
-async function heapPerCall(calls: number, retainedCalls: number, call: () => void): Promise<{ allocated: number; retained: number }> {
-  const gc = exposeGc();
-  let collections = 0;
-  const observer = new PerformanceObserver((list) => {
-    collections += list.getEntries().length;
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  const growth: number[] = [];
-  for (let window = 0; window < 6; window++) {
-    gc();
-    await settle();
-    const before = collections;
-    const start = process.memoryUsage().heapUsed;
-    for (let i = 0; i < calls; i++) call();
-    const end = process.memoryUsage().heapUsed;
-    await settle();
-    if (collections === before) growth.push(end - start);
-  }
-  observer.disconnect();
-  if (growth.length === 0) throw new Error("every allocation window saw a garbage collection");
-  // Warm up (compilation, feedback vectors), then compare heaps after full collections.
-  for (let i = 0; i < retainedCalls; i++) call();
-  gc();
-  await settle();
-  const retainedStart = process.memoryUsage().heapUsed;
-  for (let i = 0; i < retainedCalls; i++) call();
-  gc();
-  await settle();
-  const retainedEnd = process.memoryUsage().heapUsed;
-  return { allocated: Math.max(0, Math.min(...growth)) / calls, retained: (retainedEnd - retainedStart) / retainedCalls };
 }
 
 /** The tile budget for the committed mask model: its MACs (as the interpreter counts them) scaled against person_detect's 54 ms. */
@@ -179,9 +135,10 @@ export async function bench(): Promise<BenchRow[]> {
   const frameMs = time(20, processFrame);
   const tiles = core.stats().tiles / core.stats().frames;
   rows.push({ name: "processFrame 320x240 without inference", value: frameMs, unit: "ms/frame", note: `${tiles} tiles, 2 faces per tile (fixed-output model), CPU; includes copying the frame in` });
-  const heap = await heapPerCall(100, 20_000, processFrame);
-  rows.push({ name: "heap allocated per frame", value: heap.allocated, unit: "bytes", note: "least growth over windows of 100 frames without GC (garbage included)" });
-  rows.push({ name: "heap retained per frame, steady state", value: heap.retained, unit: "bytes", note: "growth over 20000 frames (after 20000 warm-up) between full collections" });
+  const allocation = await allocationPerCall(processFrame, 100);
+  rows.push({ name: "heap allocated per frame", value: allocation.perCall, unit: "bytes", note: `least growth over ${allocation.windows} windows of 100 frames without GC (garbage included), less reading the heap size` });
+  const retained = await retainedPerCall(processFrame, 20_000);
+  rows.push({ name: "heap retained per frame, steady state", value: retained, unit: "bytes", note: "growth over 20000 frames (after 20000 warm-up) between full collections" });
   core.close();
   return rows;
 }

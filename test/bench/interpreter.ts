@@ -4,13 +4,11 @@
  * the same process, and bytes of JavaScript heap allocated per invoke.
  */
 import { readFileSync } from "node:fs";
-import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { loadModel } from "../../hosts/node/interpreter/index.js";
 import { loadTflite, zeroBiasQuantizedDimension } from "../../hosts/node/tflite/index.js";
 import { type BenchRow, cpuMs, median } from "./bench.js";
+import { allocationPerCall } from "./heap.js";
 
 const MODEL = fileURLToPath(new URL("../../../../shared/models/person-detect/person_detect.tflite", import.meta.url));
 const INPUT = fileURLToPath(new URL("../../../../shared/models/person-detect/golden/person.raw", import.meta.url));
@@ -32,16 +30,6 @@ function time(call: () => void): { cpu: number; wall: number } {
     cpu.push((cpuMs() - startCpu) / PER_ROUND);
   }
   return { cpu: median(cpu), wall: median(wall) };
-}
-
-/** Lets pending performance entries (garbage collections) reach their observer. */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 20));
-}
-
-function exposeGc(): () => void {
-  setFlagsFromString("--expose-gc");
-  return runInNewContext("gc") as () => void;
 }
 
 export async function bench(): Promise<BenchRow[]> {
@@ -74,32 +62,7 @@ export async function bench(): Promise<BenchRow[]> {
     const oursWall = median(ours.map((t) => t.wall));
     const theirsWall = median(theirs.map((t) => t.wall));
 
-    // Heap bytes per invoke: growth of the heap over windows of calls, each after a full
-    // collection, with no collection inside the window (a collection would hide garbage).
-    const gc = exposeGc();
-    let collections = 0;
-    const observer = new PerformanceObserver((list) => {
-      collections += list.getEntries().length;
-    });
-    observer.observe({ entryTypes: ["gc"] });
-    const growth: number[] = [];
-    const baselines: number[] = [];
-    for (let window = 0; window < 2 * ALLOCATION_WINDOWS; window++) {
-      // Odd windows make no calls: they measure what reading the heap size itself allocates.
-      const calls = window % 2 === 0 ? ALLOCATION_CALLS : 0;
-      gc();
-      await settle();
-      const collectionsBefore = collections;
-      const before = process.memoryUsage().heapUsed;
-      for (let i = 0; i < calls; i++) model.invoke(input);
-      const after = process.memoryUsage().heapUsed;
-      await settle();
-      if (collections === collectionsBefore) (calls > 0 ? growth : baselines).push(after - before);
-    }
-    observer.disconnect();
-    if (growth.length === 0 || baselines.length === 0) throw new Error("every allocation window saw a garbage collection");
-    const baseline = Math.min(...baselines);
-    const allocated = Math.max(0, Math.min(...growth) - baseline) / ALLOCATION_CALLS;
+    const allocation = await allocationPerCall(() => model.invoke(input), ALLOCATION_CALLS, ALLOCATION_WINDOWS);
 
     // Where the time goes, by operator type (wall time, op by op).
     const byOp = new Map<string, number>();
@@ -116,9 +79,9 @@ export async function bench(): Promise<BenchRow[]> {
       { name: "interpreter / TensorFlow Lite", value: oursCpu / theirsCpu, unit: "x", note: `CPU time ratio; wall ${(oursWall / theirsWall).toFixed(2)}x` },
       {
         name: "heap allocated per invoke",
-        value: allocated,
+        value: allocation.perCall,
         unit: "bytes",
-        note: `least heap growth in ${growth.length} windows of ${ALLOCATION_CALLS} invokes without GC: ${Math.min(...growth)} B, of which ${baseline} B reading the heap size`,
+        note: `least heap growth in ${allocation.windows} windows of ${ALLOCATION_CALLS} invokes without GC: ${allocation.leastGrowth} B, of which ${allocation.baseline} B reading the heap size`,
       },
       { name: "person_detect arena", value: model.info.arena_bytes, unit: "bytes", note: "activations shared by lifetime" },
       { name: "person_detect MACs / interpreter CPU time", value: model.info.macs / oursCpu / 1e6, unit: "GMAC/s", note: `${model.info.macs} MACs` },
