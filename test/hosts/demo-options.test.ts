@@ -2,10 +2,10 @@ import { strict as assert } from "node:assert";
 import { DEFAULT_START, parseDemoArgs, UsageError } from "../../hosts/node/demo-options.js";
 
 describe("hosts/node: demo options", () => {
-  it("defaults to the demo sequence at 1 fps from the default start", () => {
+  it("defaults to the demo sequence at 5 fps from the default start", () => {
     const options = parseDemoArgs([]);
     assert.deepEqual(options.source, { kind: "demo" });
-    assert.equal(options.fps, 1);
+    assert.equal(options.fps, 5);
     assert.equal(options.start, Date.parse(DEFAULT_START));
     assert.equal(options.json, false);
     assert.equal(options.holdSeconds, undefined);
