@@ -18,6 +18,8 @@ import { MaskModelDetector, evaluate, type PhotoDetector } from "../eval/evaluat
 import type { Metrics } from "../eval/protocol.js";
 import { metricsTable } from "../eval/report.js";
 import { layerShapes, type Architecture } from "../train/architecture.js";
+import type { MiningOptions } from "../train/hard-negatives.js";
+import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
 import { Args, isMain, runMain } from "./args.js";
 import { AIZOO_MODEL_PATH } from "./eval.js";
 import { MODEL_PATH } from "../paths.js";
@@ -26,7 +28,20 @@ const CARD_PATH = "models/README.md";
 const CURVES_PATH = "models/training-curves.png";
 
 interface TrainLog {
-  readonly options: { architecture: string; epochs: number; stepsPerEpoch: number; batchSize: number; learningRate: number; seed: number };
+  readonly options: {
+    architecture: string;
+    epochs: number;
+    stepsPerEpoch: number;
+    batchSize: number;
+    learningRate: number;
+    seed: number;
+    /** How samples were drawn (absent in logs of older runs: the defaults then). */
+    samples?: SampleOptions;
+    /** Hard negative mining (absent: none). */
+    mining?: MiningOptions;
+    focalGamma?: number;
+    emaDecay?: number;
+  };
   /** Wall time from the start of training to the last epoch (absent in logs of older runs). */
   readonly minutes?: number;
   readonly log: readonly { epoch: number; seconds: number }[];
@@ -90,6 +105,19 @@ async function main(): Promise<void> {
     return sum + (xml.match(/<name>\s*mask_weared_incorrect\s*<\/name>/g)?.length ?? 0);
   }, 0);
   const testFaces = (x: Metrics): string => `${x.faces} faces counted, ${x.ignoredFaces} ignored`;
+  const sampling = trainLog.options.samples ?? DEFAULT_SAMPLE_OPTIONS;
+  const share = (v: number): string => `${Math.round(100 * v)}%`;
+  const mining = trainLog.options.mining;
+  const miningLine =
+    mining && mining.share > 0
+      ? `\n- Hard negatives (models/train/hard-negatives.ts): from epoch ${mining.fromEpoch} on, before each epoch the network scans
+  ${share(mining.photoShare)} of the training photos with the protocol's tiles; places where it fires (face probability
+  above ${mining.threshold}) on no face become crops (up to ${mining.maxKept.toLocaleString("en-US")} kept), and ${share(mining.share)} of each batch is drawn from them.`
+      : "";
+  const extras = [
+    (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
+    (trainLog.options.emaDecay ?? 0) > 0 ? `weight averaging (decay ${trainLog.options.emaDecay} per step)` : "",
+  ].filter((x) => x.length > 0);
 
   const card = `# Ephemera mask model — model card
 
@@ -131,16 +159,16 @@ e.g. 410/428, 653/775, 13/737, 656/690) and near-identical ones (the same scene 
 Validation photos choose the checkpoint and the operating point; the test photos are used only here.
 
 ## Training (\`npm run model:recipe\`, or \`train\` then \`export\`)
-- Samples: 96x96 crops of training photos at a random scale, log-uniform in 0.6–1.7x the evaluation
-  scale (faces mostly 10–40 px), cut with the device's own tile arithmetic; half centred near a face
-  (40% of those on a no_mask face, to balance the classes), half anywhere. Cheap-sensor augmentation:
-  exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip.
-- Targets: the cell holding a face's center carries its class (loss weight 10 mask, 15 no_mask,
+- Samples: 96x96 crops of training photos at a random scale, log-uniform in ${sampling.scaleRange[0]}–${sampling.scaleRange[1]}x the evaluation
+  scale, cut with the device's own tile arithmetic; ${share(sampling.faceCentred)} centred near a face
+  (${share(sampling.noMaskShare)} of those on a no_mask face, to balance the classes), the rest anywhere. Cheap-sensor augmentation:
+  ${sampling.augment ? "exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip" : "none"}.${miningLine}
+- Targets: the cell holding a face's center carries its class (loss weight ${sampling.targetWeights.mask} mask, ${sampling.targetWeights.noMask} no_mask,
   1 background); the inner half of a face's box is "don't care"; faces under 7 px or less than half
   visible are "don't care"; widths are an L1 target on the face's inner cells.
 - tfjs 4.22 on the wasm backend (one thread), with our own Conv2DBackpropFilter and depthwise
   gradient kernels (models/train/wasm-kernels.ts, checked against the cpu backend in test/models).
-  Adam, learning rate ${trainLog.options.learningRate} with warm-up and cosine decay, batch ${trainLog.options.batchSize},
+  Adam${extras.length > 0 ? ` with ${extras.join(" and ")}` : ""}, learning rate ${trainLog.options.learningRate} with warm-up and cosine decay, batch ${trainLog.options.batchSize},
   ${trainLog.options.epochs} epochs x ${trainLog.options.stepsPerEpoch} steps (${samples.toLocaleString("en-US")} samples), seed ${trainLog.options.seed};
   the epoch with the best validation face F1 is kept (${trainLog.log.length} epochs logged).
 - Training took **${trainMinutes.toFixed(1)} minutes** on this 2-core machine (shared with other jobs

@@ -2,7 +2,8 @@
  * The whole recipe, one command: train (float, wasm), quantize + export
  * (int8 .tflite and C array), then check that the host interpreter loads it
  * and evaluate it on the validation split.
- *   npm run model:recipe                 the shipped model: writes models/mask-model.tflite (+ .c)
+ *   npm run model:recipe                 the shipped model: writes models/mask-model.tflite (+ .c);
+ *                                        then npm run model:card -- --train-log .data/recipe/train/train-log.json
  *   npm run model:recipe -- --quick      a handful of photos, one short epoch, tiny network,
  *                                        into .data/recipe-quick (what CI runs, so the recipe cannot rot)
  */
@@ -16,7 +17,30 @@ import type { Metrics } from "../eval/protocol.js";
 import { Args, isMain, runMain } from "./args.js";
 import { MODEL_PATH } from "../paths.js";
 import { exportModel } from "./export.js";
-import { trainModel } from "./train.js";
+import { type TrainCommandOptions, trainModel } from "./train.js";
+import { DEFAULT_MINING_OPTIONS } from "../train/hard-negatives.js";
+import { DEFAULT_SAMPLE_OPTIONS } from "../data/samples.js";
+
+/**
+ * The run that made the shipped model (its train-log.json "options"): a
+ * 16-filter 4x4/4 first layer, 40 epochs at learning rate 0.006, hard negative
+ * mining from epoch 4, crops skewed toward small faces (0.45–1.5x the
+ * evaluation scale). Same as
+ *   npm run train -- --arch "c16k4s4 c24 d3 c32 d3s2 c48 d5 c48 d5 c48" --epochs 40 --lr 0.006 --scales 0.45,1.5
+ */
+export const SHIPPED_RUN: Omit<TrainCommandOptions, "out" | "dataDir" | "verbose"> = Object.freeze({
+  arch: "c16k4s4 c24 d3 c32 d3s2 c48 d5 c48 d5 c48",
+  epochs: 40,
+  steps: 400,
+  batch: 32,
+  lr: 0.006,
+  seed: 1,
+  mining: DEFAULT_MINING_OPTIONS,
+  samples: { ...DEFAULT_SAMPLE_OPTIONS, scaleRange: [0.45, 1.5] as const },
+  focalGamma: 0,
+  workers: 1,
+  emaDecay: 0,
+});
 
 export interface RecipeOptions {
   readonly quick: boolean;
@@ -41,7 +65,7 @@ export async function runRecipe(o: RecipeOptions): Promise<RecipeResult> {
   await trainModel(
     o.quick
       ? { arch: "mask-fomo-tiny", epochs: 1, steps: 3, batch: 8, lr: 0.003, seed: 1, out: floatDir, dataDir: o.dataDir, trainPhotos: 6, valPhotos: 2, verbose: o.verbose }
-      : { arch: "mask-fomo", epochs: 25, steps: 400, batch: 32, lr: 0.003, seed: 1, out: floatDir, dataDir: o.dataDir, verbose: o.verbose },
+      : { ...SHIPPED_RUN, out: floatDir, dataDir: o.dataDir, verbose: o.verbose },
   );
   await exportModel({
     floatPath: join(floatDir, "float-model.json"),

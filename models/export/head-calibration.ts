@@ -66,6 +66,12 @@ export interface HeadCalibration {
 
 const logit = (p: number): number => Math.log(p / (1 - p));
 
+/** Face thresholds the operating point is searched over (the weighted loss makes the best one high, hence the fine steps there). */
+const OPERATING_THRESHOLDS: readonly number[] = Object.freeze([
+  ...Array.from({ length: 25 }, (_, i) => 0.3 + 0.025 * i), // 0.3 .. 0.9
+  ...Array.from({ length: 9 }, (_, i) => 0.91 + 0.01 * i), // 0.91 .. 0.99
+]);
+
 /** Validation F1 may drop this much (relative) to buy a smaller masked-share error. */
 export const F1_TOLERANCE = 0.02;
 
@@ -83,7 +89,7 @@ export function calibrateHead(heads: FloatHeads, set: ValidationSet): HeadCalibr
   const candidates: { offsets: [number, number, number]; threshold: number; metrics: Metrics }[] = [];
   for (let mask = -1.5; mask <= 1.501; mask += 0.25) {
     let best: (typeof candidates)[number] | null = null;
-    for (let t = 0.3; t <= 0.976; t += 0.025) {
+    for (const t of OPERATING_THRESHOLDS) {
       const offsets: [number, number, number] = [logit(t) - logit(DEFAULT_FACE_THRESHOLD), mask, 0];
       const metrics = atOffsets(offsets);
       if (!best || metrics.face.f1 > best.metrics.face.f1) best = { offsets, threshold: Math.round(t * 1000) / 1000, metrics };
