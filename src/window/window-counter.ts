@@ -1,4 +1,4 @@
-import type { FaceClass } from "../detect/detection.js";
+import { type FaceClass, MASK } from "../detect/detection.js";
 import type { Cancel, Clock, Log, Store } from "../interfaces/index.js";
 import { decodeWindowState, encodeWindowState, type SpanCounts, type WindowState } from "./window-state.js";
 
@@ -93,7 +93,7 @@ export class WindowCounter {
     if (this.#closed) throw new Error("windows: closed");
     this.advance();
     this.#people++;
-    if (cls === "mask") this.#masked++;
+    if (cls === MASK) this.#masked++; // the constant, not a literal: see detection.ts
     else this.#unmasked++;
     this.#dirty = true;
     this.#persistSoon();

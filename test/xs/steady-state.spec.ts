@@ -120,9 +120,11 @@ describe("steady state inside XS (no allocation per frame)", () => {
     assert.ok(withFaces >= MEASURED_ROUNDS * IN_VIEW, `frames with faces: ${withFaces}`);
     assert.ok(starts >= MEASURED_ROUNDS - 1, `rounds whose tracks started while measured: ${starts}`);
     assert.ok(passages >= 2 * MEASURED_ROUNDS, `people counted while measured: ${passages}`);
-    // A frame that counts a person calls the window counter (src/window), whose
-    // own cost is not the frame loop's; every other frame must allocate nothing.
-    assert.deepEqual(log.allocating((i) => log.counted[i] === 0), []);
+    // Frames that count people allocate nothing either. The measured 12 s hold no
+    // durable write of the window counters (at most one per 2 minutes: it encodes
+    // a string), only the counting itself.
+    assert.ok(log.counted.some((n) => n > 0), "frames that counted people were measured");
+    assert.deepEqual(log.allocating(() => true), []);
   });
 
   it("the detector and the tracker allocate nothing, on frames that end tracks too", () => {
