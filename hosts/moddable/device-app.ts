@@ -73,6 +73,10 @@ export class DeviceApp {
   #model: TfliteModel | undefined;
   #camera: GrayCamera | undefined;
   #lastFrameAt = 0;
+  /** The frame loop's time since the last frame_timing report. */
+  #timedFrames = 0;
+  #timedMs = 0;
+  #tilesAtReport = 0;
   #loop: Timer | undefined;
 
   start(): void {
@@ -277,12 +281,31 @@ export class DeviceApp {
       return;
     }
     this.#lastFrameAt = now;
+    const started = Date.now();
     try {
       core.processFrame(frame);
     } catch (error) {
       // The core wiped the frame; a model error on one frame is logged and the next frame tried.
       this.#log.write("error", "frame_failed", { reason: String(error) });
     }
+    this.#timedMs += Date.now() - started;
+    if (++this.#timedFrames >= this.#settings.timingReportFrames) this.#reportTiming(core);
+  }
+
+  /** Logs the mean time of a frame and of a tile (whole frame time over its tiles) since the last report. */
+  #reportTiming(core: Ephemera): void {
+    const tiles = core.stats().tiles;
+    const frameTiles = tiles - this.#tilesAtReport;
+    const tenths = (ms: number): number => Math.round(ms * 10) / 10;
+    this.#log.write("info", "frame_timing", {
+      frames: this.#timedFrames,
+      ms_per_frame: tenths(this.#timedMs / this.#timedFrames),
+      tiles_per_frame: tenths(frameTiles / this.#timedFrames),
+      ms_per_tile: frameTiles > 0 ? tenths(this.#timedMs / frameTiles) : 0,
+    });
+    this.#timedFrames = 0;
+    this.#timedMs = 0;
+    this.#tilesAtReport = tiles;
   }
 
   /** Stays up without counting: the watchdog is still fed, the reason logged. */

@@ -18,6 +18,12 @@ export const DEVICE_SETTINGS = Object.freeze({
   arenaBytes: 64 * 1024,
   /** The frame loop's period: about 10 frames per second at most. */
   frameIntervalMs: 100,
+  /**
+   * Every this many frames the device logs the frame loop's measured time
+   * (frame_timing): about once a minute at 10 fps. It is how a board measures
+   * the per-tile time that the tile budget (src/frame/tile-budget.ts) estimates.
+   */
+  timingReportFrames: 600,
   /** No frame from the camera for this long: the camera is restarted. */
   cameraTimeoutMs: 3_000,
   /** The frame loop feeds the watchdog; this long without a feed resets the board. */
