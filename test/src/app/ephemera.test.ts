@@ -9,26 +9,9 @@ import { runUntil } from "../../support/drive.js";
 import { FakeCollector } from "../../support/fake-collector.js";
 import { MemoryLog } from "../../support/memory-log.js";
 import { MemoryStore } from "../../support/memory-store.js";
+import { coreRig, CONFIG, FRAME_MS, HEIGHT, MINUTE, T0, TOKEN, WIDTH } from "../../support/core-rig.js";
 import { queueOfWalkers, sceneFrame } from "../../support/scene.js";
 import { StandInModel } from "../../support/stand-in-model.js";
-
-const MINUTE = 60_000;
-const T0 = Date.UTC(2026, 10, 28, 16, 0, 30);
-const TOKEN = "device-token-0123456789";
-const CONFIG = Object.freeze({ deviceId: "door-01", site: "Library", collectorUrl: "https://collector.test", deviceToken: TOKEN, scaledShortSide: 96, maxTiles: 4 });
-const WIDTH = 128;
-const HEIGHT = 96;
-const FRAME_MS = 200;
-
-function setup(options: { store?: MemoryStore; clock?: SimulatedClock; config?: unknown } = {}) {
-  const clock = options.clock ?? new SimulatedClock(T0);
-  const store = options.store ?? new MemoryStore();
-  const log = new MemoryLog();
-  const collector = new FakeCollector(clock, TOKEN);
-  const model = new StandInModel();
-  const core = new Ephemera({ config: options.config ?? CONFIG, model, clock, store, https: collector, log, firmwareVersion: "0.1.0", random: () => 0.5 });
-  return { clock, store, log, collector, model, core };
-}
 
 /** Plays frames [first, last) of a scene at FRAME_MS intervals. */
 function play(core: Ephemera, clock: SimulatedClock, walkers: ReturnType<typeof queueOfWalkers>, first: number, last: number): GrayFrame[] {
@@ -45,9 +28,9 @@ function play(core: Ephemera, clock: SimulatedClock, walkers: ReturnType<typeof 
 describe("Ephemera (the core wired together)", () => {
   it("refuses a bad config before doing anything", () => {
     const store = new MemoryStore();
-    assert.throws(() => setup({ store, config: { ...CONFIG, windowMinutes: 10 } }), (error: unknown) => error instanceof ConfigError && error.key === "windowMinutes");
-    assert.throws(() => setup({ store, config: { ...CONFIG, minPeople: 5 } }), (error: unknown) => error instanceof ConfigError && error.key === "minPeople");
-    assert.throws(() => setup({ store, config: { ...CONFIG, extra: true } }), (error: unknown) => error instanceof ConfigError && error.key === "extra");
+    assert.throws(() => coreRig({ store, config: { ...CONFIG, windowMinutes: 10 } }), (error: unknown) => error instanceof ConfigError && error.key === "windowMinutes");
+    assert.throws(() => coreRig({ store, config: { ...CONFIG, minPeople: 5 } }), (error: unknown) => error instanceof ConfigError && error.key === "minPeople");
+    assert.throws(() => coreRig({ store, config: { ...CONFIG, extra: true } }), (error: unknown) => error instanceof ConfigError && error.key === "extra");
     assert.deepEqual(store.writes, []);
   });
 
@@ -60,7 +43,7 @@ describe("Ephemera (the core wired together)", () => {
   });
 
   it("counts people crossing the view, releases a batch at the window end and delivers it", async () => {
-    const { clock, collector, core, model } = setup();
+    const { clock, collector, core, model } = coreRig();
     const walkers = queueOfWalkers(12, { width: WIDTH, height: HEIGHT });
     const frameCount = 12 * 22 + 12;
     const frames = play(core, clock, walkers, 0, frameCount);
@@ -85,7 +68,7 @@ describe("Ephemera (the core wired together)", () => {
   });
 
   it("reports each frame's work", () => {
-    const { clock, core } = setup();
+    const { clock, core } = coreRig();
     const walkers = queueOfWalkers(1, { width: WIDTH, height: HEIGHT });
     const result = core.processFrame(sceneFrame(WIDTH, HEIGHT, walkers, 2));
     clock.advance(FRAME_MS);
@@ -94,7 +77,7 @@ describe("Ephemera (the core wired together)", () => {
 
   it("counts live tracks on endTracks and close, and keeps the counters over a restart", () => {
     const store = new MemoryStore();
-    const first = setup({ store });
+    const first = coreRig({ store });
     const walkers = queueOfWalkers(2, { width: WIDTH, height: HEIGHT, frames: 40 });
     play(first.core, first.clock, walkers, 0, 10);
     assert.equal(first.core.stats().peopleCounted, 0, "still in view");
@@ -105,7 +88,7 @@ describe("Ephemera (the core wired together)", () => {
     assert.equal(first.core.stats().peopleCounted, 2);
     assert.equal(decodeWindowState(store.get(WINDOW_STATE_KEY) ?? "")?.people, 2);
     assert.throws(() => first.core.processFrame(sceneFrame(WIDTH, HEIGHT, [], 0)), /closed/);
-    const second = setup({ store, clock: new SimulatedClock(first.clock.now() + MINUTE) });
+    const second = coreRig({ store, clock: new SimulatedClock(first.clock.now() + MINUTE) });
     assert.equal(second.core.stats().peoplePending, 2);
     second.core.close();
   });

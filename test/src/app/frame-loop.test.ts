@@ -4,33 +4,13 @@
  * its own timers (a retry still goes out when due, while frames come).
  */
 import { strict as assert } from "node:assert";
-import { SimulatedClock } from "../../../hosts/node/sim-clock.js";
-import { Ephemera } from "../../../src/app/ephemera.js";
 import { runUntil } from "../../support/drive.js";
-import { FakeCollector } from "../../support/fake-collector.js";
-import { MemoryLog } from "../../support/memory-log.js";
-import { MemoryStore } from "../../support/memory-store.js";
+import { coreRig, FRAME_MS, HEIGHT, MINUTE, WIDTH } from "../../support/core-rig.js";
 import { queueOfWalkers, sceneFrame } from "../../support/scene.js";
-import { StandInModel } from "../../support/stand-in-model.js";
-
-const MINUTE = 60_000;
-const T0 = Date.UTC(2026, 10, 28, 16, 0, 30);
-const TOKEN = "device-token-0123456789";
-const CONFIG = Object.freeze({ deviceId: "door-01", site: "Library", collectorUrl: "https://collector.test", deviceToken: TOKEN, scaledShortSide: 96, maxTiles: 4 });
-const WIDTH = 128;
-const HEIGHT = 96;
-const FRAME_MS = 200;
-
-function setup() {
-  const clock = new SimulatedClock(T0);
-  const collector = new FakeCollector(clock, TOKEN);
-  const core = new Ephemera({ config: CONFIG, model: new StandInModel(), clock, store: new MemoryStore(), https: collector, log: new MemoryLog(), firmwareVersion: "0.1.0", random: () => 0.5 });
-  return { clock, collector, core };
-}
 
 describe("Ephemera frame loop", () => {
   it("returns the same result object at every frame, updated to the latest frame", () => {
-    const { clock, core } = setup();
+    const { clock, core } = coreRig();
     const walkers = queueOfWalkers(1, { width: WIDTH, height: HEIGHT });
     const first = core.processFrame(sceneFrame(WIDTH, HEIGHT, [], 0));
     assert.deepEqual({ ...first }, { tiles: 2, faces: 0, activeTracks: 0, peopleCounted: 0 });
@@ -42,7 +22,7 @@ describe("Ephemera frame loop", () => {
   });
 
   it("sends a batch whose first attempt failed when its retry is due, with frames coming all along", async () => {
-    const { clock, collector, core } = setup();
+    const { clock, collector, core } = coreRig();
     collector.behaviour = (_request, index) => (index === 0 ? { kind: "down" } : { kind: "ok" });
     const walkers = queueOfWalkers(12, { width: WIDTH, height: HEIGHT });
     for (let index = 0; index < 12 * 22 + 12; index++) {
