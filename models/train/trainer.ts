@@ -140,11 +140,11 @@ export async function train(
       const record: EpochRecord = {
         epoch,
         trainLoss: lossSum / options.stepsPerEpoch,
-        validation: validation ? validate(network, validation) : null,
+        validation: validation ? validate(kept, validation) : null,
         seconds: (Date.now() - started) / 1000,
         hardNegatives,
       };
-      hooks.onEpoch?.(record, network);
+      hooks.onEpoch?.(record, kept);
     }
   } finally {
     await pool?.close();

@@ -69,6 +69,19 @@ describe("models/train: the training loop", () => {
     });
   });
 
+  it("with a weight average, hands each epoch and the caller the averaged network, not the raw one", async () => {
+    const photos = [syntheticPhoto(6)];
+    const raw = await train(photos, null, { ...options, epochs: 2 });
+    const seen: string[] = [];
+    const averaged = await train(photos, null, { ...options, epochs: 2, emaDecay: 0.9 }, { onEpoch: (_record, network) => seen.push(JSON.stringify(network.weights())) });
+    const averagedWeights = JSON.stringify(averaged.weights());
+    assert.equal(seen.length, 2);
+    assert.equal(seen[1], averagedWeights, "the last epoch's network is the one returned");
+    assert.notEqual(averagedWeights, JSON.stringify(raw.weights()), "the average differs from the raw weights of the same run");
+    raw.dispose();
+    averaged.dispose();
+  });
+
   it("warms up, then decays the learning rate by a cosine to 2% of its peak", () => {
     assert.ok(learningRateAt(0, 1000, 1) < 0.1);
     assert.ok(Math.abs(learningRateAt(30, 1000, 1) - 1) < 1e-3);
