@@ -51,8 +51,7 @@ export const DEFAULT_START = "2026-03-02T09:00:00Z";
 /**
  * Camera frames per second by default: what the board sustains with room to spare (its frame
  * timer runs every 100 ms; a frame of four tiles is estimated at under 80 ms, `npm run bench`).
- * The tracker counts in frames, so a held photo must last as many frames as a person standing
- * in front of the board would.
+ * The tracker's parameters are in time, so the count does not hang on it; the run's length does.
  */
 export const DEFAULT_FPS = 5;
 

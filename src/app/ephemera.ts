@@ -1,5 +1,5 @@
 import { parseConfig, type DeviceConfig } from "../config/config.js";
-import type { GrayFrame, Log } from "../interfaces/index.js";
+import type { Clock, GrayFrame, Log } from "../interfaces/index.js";
 import { MASK, type FaceClass } from "../detect/detection.js";
 import { FaceDetector } from "../detect/face-detector.js";
 import type { TileKernel } from "../frame/tile-kernel.js";
@@ -10,11 +10,11 @@ import type { EphemeraOptions, EphemeraStats, FrameResult } from "./api.js";
 export type { EphemeraOptions, EphemeraStats, FrameResult } from "./api.js";
 
 /**
- * Largest distance a face may move between frames and stay the same track, in
- * scaled-ROI pixels (faces are 10-40 px there): about a face width of a
- * walking person at 10 frames per second.
+ * The fastest a face moves, in scaled-ROI pixels per second (faces are 10-40
+ * px there): crossing the 192-px view in 1.2 s. The tracker's gate is this
+ * times the frame interval: 32 px at 5 frames per second.
  */
-export const TRACK_GATE_SCALED_PX = 32;
+export const TRACK_SPEED_SCALED_PX_PER_S = 160;
 
 /** FrameResult, writable by the core. */
 type FrameCounts = { -readonly [Key in keyof FrameResult]: FrameResult[Key] };
@@ -31,6 +31,7 @@ export interface EphemeraDeviceOptions extends EphemeraOptions {
 export class Ephemera {
   #config: DeviceConfig;
   #log: Log;
+  #clock: Clock;
   #detector: FaceDetector;
   #tracker: Tracker;
   #aggregator: Aggregator;
@@ -47,6 +48,7 @@ export class Ephemera {
     this.#config = parseConfig(options.config);
     const config = this.#config;
     this.#log = options.log;
+    this.#clock = options.clock;
     this.#detector = new FaceDetector({
       model: options.model,
       roi: config.roi,
@@ -54,7 +56,7 @@ export class Ephemera {
       maxTiles: config.maxTiles,
       kernel: options.kernel,
     });
-    this.#tracker = new Tracker({ gate: TRACK_GATE_SCALED_PX, onPassage: (cls) => this.#passage(cls) });
+    this.#tracker = new Tracker({ speed: TRACK_SPEED_SCALED_PX_PER_S, onPassage: (cls) => this.#passage(cls) });
     this.#aggregator = new Aggregator({
       config,
       modelId: options.model.id,
@@ -82,8 +84,8 @@ export class Ephemera {
     if (this.#closed) throw new Error("ephemera: closed");
     const plan = this.#detector.plan(frame);
     const faces = this.#detector.detectList(frame);
-    this.#tracker.gate = TRACK_GATE_SCALED_PX * ((plan.rw / plan.sw + plan.rh / plan.sh) / 2);
-    this.#tracker.updateFrom(faces);
+    this.#tracker.speed = TRACK_SPEED_SCALED_PX_PER_S * ((plan.rw / plan.sw + plan.rh / plan.sh) / 2);
+    this.#tracker.updateFrom(faces, this.#clock.now());
     this.#aggregator.advanceWindows();
     this.#frames++;
     this.#tiles += this.#detector.lastTileCount;

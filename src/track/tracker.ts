@@ -20,21 +20,39 @@ export interface FaceColumns {
 }
 
 export interface TrackerOptions {
-  /** Largest distance (in the faces' units, e.g. frame pixels) between a track's predicted position and a face it takes. */
-  readonly gate: number;
-  /** Hits that confirm a track: only confirmed tracks count as passages (default 3). */
+  /**
+   * The fastest a face moves, in the faces' units (e.g. frame pixels) per
+   * second. A face joins a track when it lies within the gate of the track's
+   * predicted position: this speed times the frame interval (taken as 75 to
+   * 400 ms, so that neither a fast nor a slow camera makes it absurd),
+   * widening to twice that while the track is unseen. It also caps a track's
+   * velocity.
+   */
+  readonly speed: number;
+  /** Hits that confirm a track: only confirmed tracks count as passages (default 3) ... */
   readonly confirmHits?: number;
-  /** A tentative track is dropped after more consecutive misses than this (default 1). */
-  readonly maxTentativeMisses?: number;
-  /** A confirmed track ends after more consecutive misses than this (default 10 frames: 1 s at 10 fps). */
-  readonly maxMisses?: number;
+  /** ... over at least this many milliseconds from the first hit to the latest (default 300). */
+  readonly confirmMs?: number;
+  /** A tentative track is dropped once unseen for longer than this, in milliseconds (default 300). */
+  readonly maxTentativeGapMs?: number;
+  /** A confirmed track ends once unseen for longer than this, in milliseconds (default 2000). */
+  readonly maxGapMs?: number;
   /** Most live tracks; faces beyond it start no track (default 64). */
   readonly maxTracks?: number;
   /** Called once per ended confirmed track with the majority class of its frames (a tie counts as no_mask). */
   readonly onPassage: (cls: FaceClass) => void;
 }
 
-export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, maxTentativeMisses: 1, maxMisses: 10, maxTracks: 64 });
+/**
+ * In time, not frames, so that counting does not depend on the camera's frame
+ * rate. At 5 fps they are the frame counts the tracker was tuned with: 3 hits,
+ * a tentative track survives 1 missed frame, a confirmed one 10.
+ */
+export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, confirmMs: 300, maxTentativeGapMs: 300, maxGapMs: 2000, maxTracks: 64 });
+
+/** The frame interval the gate assumes is clamped to this range (ms). */
+const GATE_INTERVAL_MIN_MS = 75;
+const GATE_INTERVAL_MAX_MS = 400;
 
 const NO_FACES: FaceColumns = Object.freeze({ count: 0, x: new Float64Array(0), y: new Float64Array(0), masked: new Uint8Array(0) });
 
@@ -48,11 +66,13 @@ function cleared(flags: Uint8Array, length: number): Uint8Array {
  * Counts passages from per-frame face positions: no appearance, no identity,
  * nothing kept once a track ends. Association is an optimal assignment on the
  * distance between each track's constant-velocity prediction and the faces,
- * confirmed tracks first, within `gate` (widening while a track is unseen). A track confirmed by `confirmHits` hits
- * survives up to `maxMisses` missed frames (occlusion, a missed detection,
- * two people crossing merged into one face); after that it ends and counts
- * once, masked or not by the majority of its frames. Someone who leaves for
- * longer and comes back starts a new passage.
+ * confirmed tracks first, within the gate (see TrackerOptions.speed). A track
+ * confirmed by `confirmHits` hits over `confirmMs` survives `maxGapMs` unseen
+ * (occlusion, missed detections, two people crossing merged into one face);
+ * after that it ends and counts once, masked or not by the majority of its
+ * frames. Someone who leaves for longer and comes back starts a new passage.
+ * Every parameter is in time (the clock's milliseconds), so the same passage
+ * counts the same at any frame rate.
  */
 export class Tracker {
   /**
@@ -61,10 +81,21 @@ export class Tracker {
    */
   #tracks: Track[] = [];
   #live = 0;
-  #gate: number;
+  #speed: number;
   #confirmHits: number;
-  #maxTentativeMisses: number;
-  #maxMisses: number;
+  #confirmMs: number;
+  #maxTentativeGapMs: number;
+  #maxGapMs: number;
+  /**
+   * The tracker's own time (ms): it advances by the clock's steps and never
+   * goes back, so that a clock set backwards (SNTP) strands no track.
+   */
+  #now = 0;
+  /** The clock's time at the previous update (NaN before the first). */
+  #previous = Number.NaN;
+  /** Time since the previous update (0 at the first), and the gate of a track seen then. */
+  #interval = 0;
+  #frameGate = 0;
   #maxTracks: number;
   #onPassage: (cls: FaceClass) => void;
   // Scratch for association, reused between frames.
@@ -79,11 +110,12 @@ export class Tracker {
   #input = new DetectionList();
 
   constructor(options: TrackerOptions) {
-    if (!(options.gate > 0)) throw new RangeError("tracker: gate must be > 0");
-    this.#gate = options.gate;
+    if (!(options.speed > 0)) throw new RangeError("tracker: speed must be > 0");
+    this.#speed = options.speed;
     this.#confirmHits = options.confirmHits ?? TRACKER_DEFAULTS.confirmHits;
-    this.#maxTentativeMisses = options.maxTentativeMisses ?? TRACKER_DEFAULTS.maxTentativeMisses;
-    this.#maxMisses = options.maxMisses ?? TRACKER_DEFAULTS.maxMisses;
+    this.#confirmMs = options.confirmMs ?? TRACKER_DEFAULTS.confirmMs;
+    this.#maxTentativeGapMs = options.maxTentativeGapMs ?? TRACKER_DEFAULTS.maxTentativeGapMs;
+    this.#maxGapMs = options.maxGapMs ?? TRACKER_DEFAULTS.maxGapMs;
     this.#maxTracks = options.maxTracks ?? TRACKER_DEFAULTS.maxTracks;
     this.#onPassage = options.onPassage;
   }
@@ -93,37 +125,46 @@ export class Tracker {
     return this.#live;
   }
 
-  /** Changes the gate (the app sets it from the tile plan's scale). */
-  set gate(value: number) {
-    if (!(value > 0)) throw new RangeError("tracker: gate must be > 0");
-    this.#gate = value;
+  /** Changes the speed (the app sets it from the tile plan's scale). */
+  set speed(value: number) {
+    if (!(value > 0)) throw new RangeError("tracker: speed must be > 0");
+    this.#speed = value;
   }
 
-  get gate(): number {
-    return this.#gate;
+  get speed(): number {
+    return this.#speed;
   }
 
-  /** One frame's faces, as objects. */
-  update(faces: readonly TrackedFace[]): void {
+  /** One frame's faces, as objects, seen at `now` (ms). */
+  update(faces: readonly TrackedFace[], now: number): void {
     const input = this.#input;
     input.clear();
     for (let f = 0; f < faces.length; f++) input.add(faces[f].x, faces[f].y, faces[f].cls === MASK, 0, false, 0);
-    this.updateFrom(input);
+    this.updateFrom(input, now);
   }
 
-  /** One frame's faces, as columns (the frame loop's path: nothing allocated once the tracks in use have been made). */
-  updateFrom(faces: FaceColumns): void {
+  /**
+   * One frame's faces, as columns, seen at `now` (the clock's milliseconds;
+   * the frame loop's path: nothing allocated once the tracks in use have been
+   * made). A clock that steps back counts as no time passing.
+   */
+  updateFrom(faces: FaceColumns, now: number): void {
+    if (!Number.isFinite(now)) throw new RangeError("tracker: time must be a finite number");
+    const interval = Number.isNaN(this.#previous) ? 0 : Math.max(0, now - this.#previous);
+    this.#previous = now;
+    this.#now += interval;
+    this.#interval = interval;
+    this.#frameGate = (this.#speed * Math.min(GATE_INTERVAL_MAX_MS, Math.max(GATE_INTERVAL_MIN_MS, interval))) / 1000;
     const tracks = this.#tracks;
     const live = this.#live;
     const trackTaken = (this.#trackTaken = cleared(this.#trackTaken, live));
     const faceTaken = (this.#faceTaken = cleared(this.#faceTaken, faces.count));
     this.#associate(faces, trackTaken, faceTaken);
-    // Unmatched tracks miss this frame; those missed too long end. Kept
-    // tracks move up in their order; ended ones go behind them for reuse.
+    // Tracks unseen too long end. Kept tracks move up in their order; ended
+    // ones go behind them for reuse.
     let kept = 0;
     for (let t = 0; t < live; t++) {
       const track = tracks[t];
-      if (!trackTaken[t]) track.misses++;
       if (this.#isOver(track)) {
         this.#end(track);
         continue;
@@ -133,7 +174,7 @@ export class Tracker {
     }
     this.#live = kept;
     for (let f = 0; f < faces.count; f++) {
-      if (!faceTaken[f] && this.#live < this.#maxTracks) this.#start(faces.x[f], faces.y[f], faces.masked[f] === 1);
+      if (!faceTaken[f] && this.#live < this.#maxTracks) this.#start(faces.x[f], faces.y[f], faces.masked[f] === 1, this.#now);
     }
   }
 
@@ -144,18 +185,18 @@ export class Tracker {
   }
 
   /** A new track behind the live ones: an ended Track reused, or a new one when all are live. */
-  #start(x: number, y: number, masked: boolean): void {
+  #start(x: number, y: number, masked: boolean, now: number): void {
     const tracks = this.#tracks;
     if (this.#live === tracks.length) tracks.push(new Track());
-    tracks[this.#live++].start(x, y, masked);
+    tracks[this.#live++].start(x, y, masked, now);
   }
 
   #confirmed(track: Track): boolean {
-    return track.hits >= this.#confirmHits;
+    return track.hits >= this.#confirmHits && track.lastSeen - track.firstSeen >= this.#confirmMs;
   }
 
   #isOver(track: Track): boolean {
-    return track.misses > (this.#confirmed(track) ? this.#maxMisses : this.#maxTentativeMisses);
+    return this.#now - track.lastSeen > (this.#confirmed(track) ? this.#maxGapMs : this.#maxTentativeGapMs);
   }
 
   #end(track: Track): void {
@@ -191,7 +232,7 @@ export class Tracker {
         const f = cols[col];
         trackTaken[t] = 1;
         faceTaken[f] = 1;
-        tracks[t].hit(faces.x[f], faces.y[f], faces.masked[f] === 1, this.#gate);
+        tracks[t].hit(faces.x[f], faces.y[f], faces.masked[f] === 1, this.#speed / 1000, this.#now);
       }
     }
     this.#faces = NO_FACES;
@@ -201,12 +242,14 @@ export class Tracker {
   #costOf(row: number, col: number): number {
     const track = this.#tracks[this.#rows[row]];
     const face = this.#cols[col];
-    const dx = this.#faces.x[face] - track.predictedX();
-    const dy = this.#faces.y[face] - track.predictedY();
+    const now = this.#now;
+    const dx = this.#faces.x[face] - track.predictedX(now);
+    const dy = this.#faces.y[face] - track.predictedY(now);
     const squared = dx * dx + dy * dy;
-    // The gate widens while a track is unseen, up to twice its size after maxMisses frames
-    // (max(1, …): with maxMisses 0 a track is never unseen when matched).
-    const gate = this.#gate * (1 + Math.min(1, track.misses / Math.max(1, this.#maxMisses)));
+    // The gate widens while a track is unseen (beyond the last frame interval), up to twice
+    // its size after maxGapMs (max(1, …): with maxGapMs 0 a track is never unseen when matched).
+    const unseen = Math.max(0, now - track.lastSeen - this.#interval);
+    const gate = this.#frameGate * (1 + Math.min(1, unseen / Math.max(1, this.#maxGapMs)));
     return squared <= gate * gate ? squared : FORBIDDEN;
   }
 }

@@ -111,11 +111,11 @@ export async function bench(): Promise<BenchRow[]> {
 
   // Tracking: five people walking.
   let step = 0;
-  const tracker = new Tracker({ gate: 40, onPassage: () => undefined });
+  const tracker = new Tracker({ speed: 200, onPassage: () => undefined });
   const trackMs = time(500, () => {
     step++;
     const faces = [0, 1, 2, 3, 4].map((i) => ({ x: (step * 3 + i * 50) % 320, y: 40 + i * 40, cls: "mask" as const }));
-    tracker.update(faces);
+    tracker.update(faces, step * 200);
   });
   rows.push({ name: "tracker update, 5 faces", value: trackMs, unit: "ms/frame", note: "optimal assignment, CPU" });
 

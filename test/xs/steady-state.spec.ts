@@ -21,6 +21,8 @@ const ROUND = 40;
 const IN_VIEW = 24;
 const WARMUP_ROUNDS = 2;
 const MEASURED_ROUNDS = 3;
+/** 5 frames per second: the empty part of a round (3.2 s) outlasts the tracker's 2 s gap, so tracks end and count. */
+const FRAME_MS = 200;
 
 /**
  * A model scripted by frame: in each round two faces walk across the tile
@@ -85,7 +87,7 @@ describe("steady state inside XS (no allocation per frame)", () => {
     for (; index < WARMUP_ROUNDS * ROUND; index++) {
       textured(pixels, index);
       model.frame = index;
-      clock.advance(100);
+      clock.advance(FRAME_MS);
       core.processFrame(frame);
     }
     const frames = MEASURED_ROUNDS * ROUND;
@@ -94,7 +96,7 @@ describe("steady state inside XS (no allocation per frame)", () => {
     for (let i = 0; i < frames; i++, index++) {
       textured(pixels, index);
       model.frame = index;
-      clock.advance(100);
+      clock.advance(FRAME_MS);
       host.gc();
       const slots = host.slots();
       const chunks = host.chunks();
@@ -133,7 +135,7 @@ describe("steady state inside XS (no allocation per frame)", () => {
     const detector = new FaceDetector({ model, scaledShortSide: 192, maxTiles: 5, kernel: new NativeTileKernel() });
     // Passages by class (mask, no_mask); MASK, not a literal: see detection.ts.
     const counts = new Float64Array(2);
-    const tracker = new Tracker({ gate: 32, onPassage: (cls) => {
+    const tracker = new Tracker({ speed: 160, onPassage: (cls) => {
       counts[cls === MASK ? 0 : 1]++;
     } });
     const pixels = new Uint8Array(320 * 240);
@@ -141,7 +143,7 @@ describe("steady state inside XS (no allocation per frame)", () => {
     const run = (index: number): void => {
       textured(pixels, index);
       model.frame = index;
-      tracker.updateFrom(detector.detectList(frame));
+      tracker.updateFrom(detector.detectList(frame), index * FRAME_MS);
     };
     let index = 0;
     for (; index < WARMUP_ROUNDS * ROUND; index++) run(index);

@@ -40,17 +40,22 @@ const scene: fc.Arbitrary<Scene> = fc
     return frames;
   });
 
+/** 5 frames per second. */
+const FRAME_MS = 200;
+
+type Feed = (tracker: Tracker, faces: TrackedFace[], now: number) => void;
+
 /** Passages as "frame:class", with the tracker's live count after each frame. */
-function play(frames: Scene, feed: (tracker: Tracker, faces: TrackedFace[]) => void, tracker?: Tracker): { passages: string[]; live: number[] } {
+function play(frames: Scene, feed: Feed, tracker?: Tracker): { passages: string[]; live: number[] } {
   const passages: string[] = [];
   let frame = 0;
   const onPassage = (cls: FaceClass): void => {
     passages.push(`${frame}:${cls}`);
   };
-  const used = tracker ?? new Tracker({ gate: 24, onPassage });
+  const used = tracker ?? new Tracker({ speed: 120, onPassage });
   const live: number[] = [];
   for (frame = 0; frame < frames.length; frame++) {
-    feed(used, frames[frame]);
+    feed(used, frames[frame], frame * FRAME_MS);
     live.push(used.activeCount);
   }
   frame = frames.length;
@@ -58,20 +63,22 @@ function play(frames: Scene, feed: (tracker: Tracker, faces: TrackedFace[]) => v
   return { passages, live };
 }
 
-function columns(): (tracker: Tracker, faces: TrackedFace[]) => void {
+function columns(): Feed {
   const list = new DetectionList();
-  return (tracker, faces) => {
+  return (tracker, faces, now) => {
     list.clear();
     for (const face of faces) list.add(face.x, face.y, face.cls === "mask", 1, false, 0);
-    tracker.updateFrom(list);
+    tracker.updateFrom(list, now);
   };
 }
+
+const objects: Feed = (tracker, faces, now) => tracker.update(faces, now);
 
 describe("tracker on columns, with reused tracks", () => {
   it("counts as the object path does", () => {
     fc.assert(
       fc.property(scene, (frames) => {
-        assert.deepEqual(play(frames, columns()), play(frames, (tracker, faces) => tracker.update(faces)));
+        assert.deepEqual(play(frames, columns()), play(frames, objects));
       }),
       { numRuns: 150 },
     );
@@ -82,14 +89,16 @@ describe("tracker on columns, with reused tracks", () => {
       fc.property(scene, scene, (first, second) => {
         let sink: string[] = [];
         let frame = 0;
-        const reused = new Tracker({ gate: 24, onPassage: (cls) => sink.push(`${frame}:${cls}`) });
-        for (frame = 0; frame < first.length; frame++) reused.update(first[frame]);
+        const reused = new Tracker({ speed: 120, onPassage: (cls) => sink.push(`${frame}:${cls}`) });
+        for (frame = 0; frame < first.length; frame++) reused.update(first[frame], frame * FRAME_MS);
         reused.endAll();
         sink = [];
-        for (frame = 0; frame < second.length; frame++) reused.update(second[frame]);
+        // The second scene goes on in time after the first (as the clock does).
+        const start = first.length * FRAME_MS;
+        for (frame = 0; frame < second.length; frame++) reused.update(second[frame], start + frame * FRAME_MS);
         frame = second.length;
         reused.endAll();
-        assert.deepEqual(sink, play(second, (tracker, faces) => tracker.update(faces)).passages);
+        assert.deepEqual(sink, play(second, objects).passages);
       }),
       { numRuns: 100 },
     );
@@ -97,15 +106,17 @@ describe("tracker on columns, with reused tracks", () => {
 
   it("never holds more than maxTracks, and reuses ended tracks for new faces", () => {
     let counted = 0;
-    const tracker = new Tracker({ gate: 5, maxTracks: 3, confirmHits: 1, maxMisses: 1, onPassage: () => counted++ });
+    const tracker = new Tracker({ speed: 25, maxTracks: 3, confirmHits: 1, confirmMs: 0, maxGapMs: 200, onPassage: () => counted++ });
+    let now = 0;
+    const update = (faces: TrackedFace[]): void => tracker.update(faces, (now += FRAME_MS));
     const row = (y: number): TrackedFace[] => [0, 1, 2, 3, 4].map((i) => ({ x: i * 50, y, cls: "mask" }));
     for (let round = 0; round < 5; round++) {
-      tracker.update(row(round * 100));
+      update(row(round * 100));
       assert.equal(tracker.activeCount, 3);
-      tracker.update(row(round * 100));
+      update(row(round * 100));
       assert.equal(counted, 3 * round);
-      tracker.update([]);
-      tracker.update([]);
+      update([]);
+      update([]);
       assert.equal(tracker.activeCount, 0);
     }
     tracker.endAll();

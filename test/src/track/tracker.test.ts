@@ -30,12 +30,21 @@ interface Outcome {
   at: number[];
 }
 
-/** Runs people through a tracker frame by frame; `merge` may fuse faces closer than it (a detector seeing one face). */
-function run(people: readonly Person[], options: { frames: number; jitter?: number; seed?: number; merge?: number; extra?: (frame: number) => TrackedFace[] }): Outcome {
+/** The frame interval these scenes are written for (5 fps), and the speed that makes the gate 32 px there. */
+const FRAME_MS = 200;
+const SPEED = 160;
+
+/**
+ * Runs people through a tracker frame by frame, at FRAME_MS per frame unless
+ * `timeAt` says when each frame is seen; `merge` may fuse faces closer than it
+ * (a detector seeing one face).
+ */
+function run(people: readonly Person[], options: { frames: number; jitter?: number; seed?: number; merge?: number; extra?: (frame: number) => TrackedFace[]; timeAt?: (frame: number) => number }): Outcome {
   const outcome: Outcome = { masked: 0, unmasked: 0, at: [] };
   let frame = 0;
+  const timeAt = options.timeAt ?? ((f: number) => f * FRAME_MS);
   const tracker = new Tracker({
-    gate: 32,
+    speed: SPEED,
     onPassage: (cls) => {
       if (cls === "mask") outcome.masked++;
       else outcome.unmasked++;
@@ -54,7 +63,7 @@ function run(people: readonly Person[], options: { frames: number; jitter?: numb
     }
     if (options.merge !== undefined) faces = mergeClose(faces, options.merge);
     faces.push(...(options.extra?.(frame) ?? []));
-    tracker.update(faces);
+    tracker.update(faces, timeAt(frame));
   }
   tracker.endAll();
   return outcome;
@@ -83,7 +92,7 @@ describe("tracker", () => {
     assert.deepEqual([outcome.masked, outcome.unmasked], [0, 1]);
   });
 
-  it("counts a passage when the track ends: after more than 10 unseen frames", () => {
+  it("counts a passage when the track ends: unseen for more than 2 s (10 frames at 5 fps)", () => {
     const outcome = run([{ from: 0, to: 30, at: () => [50, 50], cls: "mask" }], { frames: 100 });
     assert.deepEqual(outcome.at, [30 + 10]);
   });
@@ -142,10 +151,10 @@ describe("tracker", () => {
 
   it("ends every live track on endAll, counting only confirmed ones", () => {
     const counted: FaceClass[] = [];
-    const tracker = new Tracker({ gate: 32, onPassage: (cls) => counted.push(cls) });
-    tracker.update([{ x: 10, y: 10, cls: "mask" }, { x: 200, y: 10, cls: "no_mask" }]);
-    tracker.update([{ x: 10, y: 10, cls: "mask" }]);
-    tracker.update([{ x: 10, y: 10, cls: "mask" }, { x: 200, y: 10, cls: "no_mask" }]);
+    const tracker = new Tracker({ speed: SPEED, onPassage: (cls) => counted.push(cls) });
+    tracker.update([{ x: 10, y: 10, cls: "mask" }, { x: 200, y: 10, cls: "no_mask" }], 0);
+    tracker.update([{ x: 10, y: 10, cls: "mask" }], 200);
+    tracker.update([{ x: 10, y: 10, cls: "mask" }, { x: 200, y: 10, cls: "no_mask" }], 400);
     assert.equal(tracker.activeCount, 2);
     tracker.endAll();
     assert.deepEqual(counted, ["mask"]);
@@ -153,22 +162,61 @@ describe("tracker", () => {
   });
 
   it("bounds the number of live tracks", () => {
-    const tracker = new Tracker({ gate: 5, maxTracks: 8, onPassage: () => undefined });
-    tracker.update(Array.from({ length: 50 }, (_, i) => ({ x: i * 20, y: 0, cls: "mask" as const })));
+    const tracker = new Tracker({ speed: 25, maxTracks: 8, onPassage: () => undefined });
+    tracker.update(Array.from({ length: 50 }, (_, i) => ({ x: i * 20, y: 0, cls: "mask" as const })), 0);
     assert.equal(tracker.activeCount, 8);
   });
 
-  it("still matches faces to tracks when tracks end at the first miss (maxMisses 0)", () => {
+  it("still matches faces to tracks when tracks end at the first miss (maxGapMs 0)", () => {
     let passages = 0;
-    const tracker = new Tracker({ gate: 5, maxMisses: 0, onPassage: () => passages++ });
-    for (let frame = 0; frame < 10; frame++) tracker.update([{ x: 10 + frame, y: 10, cls: "mask" }]);
+    const tracker = new Tracker({ speed: 25, maxGapMs: 0, onPassage: () => passages++ });
+    for (let frame = 0; frame < 10; frame++) tracker.update([{ x: 10 + frame, y: 10, cls: "mask" }], frame * FRAME_MS);
     assert.equal(tracker.activeCount, 1);
-    tracker.update([]);
+    tracker.update([], 10 * FRAME_MS);
     assert.equal(passages, 1);
   });
 
-  it("refuses a non-positive gate", () => {
-    assert.throws(() => new Tracker({ gate: 0, onPassage: () => undefined }), RangeError);
+  it("refuses a non-positive speed and a time that is not a number", () => {
+    assert.throws(() => new Tracker({ speed: 0, onPassage: () => undefined }), RangeError);
+    assert.throws(() => new Tracker({ speed: SPEED, onPassage: () => undefined }).update([], Number.NaN), RangeError);
+  });
+
+  it("counts the same passages at 2, 5, 10 and 30 frames per second: its parameters are in time", () => {
+    // Per second of a scene: where each person is; a person unseen for 1 s stays one passage, for 3 s becomes two.
+    // Lanes 200 px apart: more than the widest gate (at 2 fps, 64 px widening to 128 while unseen).
+    const people = (fps: number): Person[] => {
+      const f = (seconds: number): number => Math.round(seconds * fps);
+      return [
+        { from: f(0), to: f(6), at: (frame) => [20 + (frame / fps) * 40, 50], cls: "mask", missed: (frame) => frame >= f(2) && frame < f(3) },
+        { from: f(1), to: f(12), at: () => [250, 250], cls: "no_mask", missed: (frame) => frame >= f(4) && frame < f(7) },
+        { from: f(6), to: f(8), at: (frame) => [300 - ((frame - f(6)) / fps) * 100, 450], cls: "mask" },
+      ];
+    };
+    for (const fps of [2, 5, 10, 30]) {
+      const outcome = run(people(fps), { frames: 15 * fps, jitter: 2, timeAt: (frame) => (frame * 1000) / fps });
+      assert.deepEqual([outcome.masked, outcome.unmasked], [2, 2], `${fps} fps`);
+      // Counted once unseen for more than 2 s: within a frame of 2 s after each passage's last frame.
+      const seconds = outcome.at.map((frame) => frame / fps);
+      [6, 8, 10, 14].forEach((expected, i) => assert.ok(Math.abs(seconds[i] - expected) <= 1 / fps + 1e-9, `${fps} fps: passage ${i} counted at ${seconds[i]} s, expected about ${expected} s`));
+    }
+  });
+
+  it("does not confirm a flicker faster than confirmMs, however high the frame rate", () => {
+    // A false detection seen in 4 consecutive frames at 30 fps (133 ms), then gone.
+    const outcome = run([{ from: 10, to: 14, at: () => [100, 100], cls: "mask" }], { frames: 60, timeAt: (frame) => (frame * 1000) / 30 });
+    assert.equal(total(outcome), 0);
+  });
+
+  it("keeps its tracks when the clock is set back (time then stands still for a frame)", () => {
+    let passages = 0;
+    const tracker = new Tracker({ speed: SPEED, onPassage: () => passages++ });
+    const face: TrackedFace[] = [{ x: 50, y: 50, cls: "mask" }];
+    for (let frame = 0; frame < 5; frame++) tracker.update(face, 10_000_000 + frame * FRAME_MS);
+    for (let frame = 0; frame < 5; frame++) tracker.update(face, 1_000 + frame * FRAME_MS);
+    assert.equal(tracker.activeCount, 1, "one track through the step");
+    for (let frame = 5; frame < 16; frame++) tracker.update([], 1_000 + frame * FRAME_MS);
+    assert.equal(passages, 1);
+    assert.equal(tracker.activeCount, 0);
   });
 
   it("counts each person once over random lanes, arrivals, gaps and jitter", () => {
