@@ -12,7 +12,8 @@ export type { EphemeraOptions, EphemeraStats, FrameResult } from "./api.js";
 /**
  * The fastest a face moves, in scaled-ROI pixels per second (faces are 10-40
  * px there): crossing the 192-px view in 1.2 s. The tracker's gate is this
- * times the frame interval: 32 px at 5 frames per second.
+ * times the frame interval, taken as at least 0.2 s: 32 px at 5 frames per
+ * second or more.
  */
 export const TRACK_SPEED_SCALED_PX_PER_S = 160;
 

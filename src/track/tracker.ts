@@ -23,7 +23,7 @@ export interface TrackerOptions {
   /**
    * The fastest a face moves, in the faces' units (e.g. frame pixels) per
    * second. A face joins a track when it lies within the gate of the track's
-   * predicted position: this speed times the frame interval (taken as 75 to
+   * predicted position: this speed times the frame interval (taken as 200 to
    * 400 ms, so that neither a fast nor a slow camera makes it absurd),
    * widening to twice that while the track is unseen. It also caps a track's
    * velocity.
@@ -50,8 +50,13 @@ export interface TrackerOptions {
  */
 export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, confirmMs: 300, maxTentativeGapMs: 300, maxGapMs: 2000, maxTracks: 64 });
 
-/** The frame interval the gate assumes is clamped to this range (ms). */
-const GATE_INTERVAL_MIN_MS = 75;
+/**
+ * The frame interval the gate assumes is clamped to this range (ms): at a
+ * high frame rate the gate stays speed x 0.2 s (32 scaled px, about a face
+ * width, in the app), since it must also cover detection jitter and changes
+ * of pace; at a low one it stops growing at speed x 0.4 s.
+ */
+const GATE_INTERVAL_MIN_MS = 200;
 const GATE_INTERVAL_MAX_MS = 400;
 
 const NO_FACES: FaceColumns = Object.freeze({ count: 0, x: new Float64Array(0), y: new Float64Array(0), masked: new Uint8Array(0) });
