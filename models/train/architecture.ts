@@ -86,8 +86,8 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.free
  * An architecture by name, or written out as hidden layers separated by
  * spaces or commas: `c<filters>[k<kernel>][s<stride>]` is a conv (kernel 1,
  * stride 1 by default), `d<kernel>[s<stride>]` a depthwise conv; e.g.
- * mask-fomo is "c8k3s2 d3s2 c24 d3 c32 d3s2 c48 d5 c48 d5 c48" and the shipped
- * model's "c16k4s4 c24 d3 c32 d3s2 c48 d5 c48 d5 c48" (see models/cli/recipe.ts).
+ * mask-fomo is "c8k3s2 d3s2 c24 d3 c32 d3s2 c48 d5 c48 d5 c48"; the shipped
+ * model's is SHIPPED_RUN.arch in models/cli/recipe.ts.
  * Both heads follow.
  */
 export function architectureFrom(nameOrLayers: string): Architecture {
