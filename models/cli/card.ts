@@ -114,6 +114,13 @@ async function main(): Promise<void> {
   ${share(mining.photoShare)} of the training photos with the protocol's tiles; places where it fires (face probability
   above ${mining.threshold}) on no face become crops (up to ${mining.maxKept.toLocaleString("en-US")} kept), and ${share(mining.share)} of each batch is drawn from them.`
       : "";
+  const mosaicShare = sampling.mosaicShare ?? 0;
+  const mosaicLine =
+    mosaicShare > 0
+      ? `\n- Mosaics: ${share(mosaicShare)} of the samples are four 48x48 quarters from random training photos, each scaled so
+  that one of its faces is ${sampling.mosaicFaceWidth[0]}–${sampling.mosaicFaceWidth[1]} px wide (log-uniform): photos of a single close face
+  also teach the small faces a doorway camera sees. A face cut by a seam is "don't care" unless half of it shows.`
+      : "";
   const extras = [
     (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
     (trainLog.options.emaDecay ?? 0) > 0 ? `weight averaging (decay ${trainLog.options.emaDecay} per step)` : "",
@@ -162,7 +169,7 @@ Validation photos choose the checkpoint and the operating point; the test photos
 - Samples: 96x96 crops of training photos at a random scale, log-uniform in ${sampling.scaleRange[0]}–${sampling.scaleRange[1]}x the evaluation
   scale, cut with the device's own tile arithmetic; ${share(sampling.faceCentred)} centred near a face
   (${share(sampling.noMaskShare)} of those on a no_mask face, to balance the classes), the rest anywhere. Cheap-sensor augmentation:
-  ${sampling.augment ? "exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip" : "none"}.${miningLine}
+  ${sampling.augment ? "exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip" : "none"}.${mosaicLine}${miningLine}
 - Targets: the cell holding a face's center carries its class (loss weight ${sampling.targetWeights.mask} mask, ${sampling.targetWeights.noMask} no_mask,
   1 background); the inner half of a face's box is "don't care"; faces under 7 px or less than half
   visible are "don't care"; widths are an L1 target on the face's inner cells.

@@ -5,6 +5,7 @@
  *                    [--train-photos N] [--val-photos N] [--init FLOAT_MODEL.json]
  *                    [--mine-share 0.25] [--mine-from 4] [--mine-threshold 0.5]
  *                    [--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--workers N] [--ema DECAY]
+ *                    [--mosaic SHARE] [--mosaic-widths LO,HI]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
  * OUT/last-model.json, OUT/train-log.json and OUT/curves.png.
  */
@@ -27,7 +28,8 @@ import { Args, isMain, runMain } from "./args.js";
 const USAGE =
   "usage: npm run train -- [--arch NAME] [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N] [--out DIR] " +
   "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE] [--mine-share X] [--mine-from EPOCH] [--mine-threshold P] " +
-  "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--workers N] [--ema DECAY]";
+  "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--workers N] [--ema DECAY] " +
+  "[--mosaic SHARE] [--mosaic-widths LO,HI]";
 
 /** Best validation face F1 over the thresholds tried, with its threshold. */
 export function bestF1(record: EpochRecord): { f1: number; threshold: number } {
@@ -191,6 +193,7 @@ async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), USAGE).only([
     "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
     "mine-share", "mine-from", "mine-threshold", "weights", "scales", "face-share", "focal", "workers", "ema",
+    "mosaic", "mosaic-widths",
   ]);
   const pair = (key: string, fallback: readonly [number, number]): [number, number] => {
     const text = args.string(key);
@@ -225,6 +228,8 @@ async function main(): Promise<void> {
       ...defaults,
       scaleRange: pair("scales", defaults.scaleRange),
       faceCentred: args.number("face-share", defaults.faceCentred),
+      mosaicShare: args.number("mosaic", defaults.mosaicShare),
+      mosaicFaceWidth: pair("mosaic-widths", defaults.mosaicFaceWidth),
       targetWeights: { mask, noMask },
     },
     focalGamma: args.number("focal", 0),

@@ -42,6 +42,8 @@ export interface TileFace {
   readonly x1: number;
   readonly y1: number;
   readonly cls: Face["cls"];
+  /** Neither a positive nor a negative (a face cut by a mosaic seam). */
+  readonly ignore?: boolean;
 }
 
 /** Where one tile's targets go: GRID_SIZE² cells from `offset` in each array. */
@@ -101,7 +103,7 @@ export function writeTargets(
     const visibleW = Math.min(face.x1, INPUT_SIZE) - Math.max(face.x0, 0);
     const visibleH = Math.min(face.y1, INPUT_SIZE) - Math.max(face.y0, 0);
     const visible = (Math.max(0, visibleW) * Math.max(0, visibleH)) / area;
-    if (width < MIN_FACE_PX || visible < MIN_VISIBLE_SHARE) {
+    if (face.ignore === true || width < MIN_FACE_PX || visible < MIN_VISIBLE_SHARE) {
       weights[cell] = 0;
       continue;
     }
@@ -141,6 +143,14 @@ export interface SampleOptions {
   readonly noMaskShare: number;
   readonly augment: boolean;
   readonly targetWeights: TargetWeights;
+  /**
+   * Share of samples that are mosaics: four 48x48 quarter tiles, each a crop
+   * of a random photo around one of its faces, scaled so that face becomes
+   * `mosaicFaceWidth` px wide (log-uniform). Photos of a single large face
+   * then also teach the 8–24 px faces a doorway camera sees.
+   */
+  readonly mosaicShare: number;
+  readonly mosaicFaceWidth: readonly [number, number];
 }
 
 export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = Object.freeze({
@@ -149,6 +159,8 @@ export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = Object.freeze({
   noMaskShare: 0.4,
   augment: true,
   targetWeights: DEFAULT_TARGET_WEIGHTS,
+  mosaicShare: 0,
+  mosaicFaceWidth: [8, 28] as const,
 });
 
 /** A batch in the layout the trainer feeds tfjs: targets [size, 12, 12] each. */
@@ -219,7 +231,12 @@ export function drawSample(
   rx = Math.max(0, Math.min(image.width - side, rx));
   ry = Math.max(0, Math.min(image.height - side, ry));
   const tile = resampleRegion(image, rx, ry, side, side, INPUT_SIZE, INPUT_SIZE);
-  let tileFaces = facesInTile(faces, rx, ry, INPUT_SIZE / side);
+  finishSample(tile, facesInTile(faces, rx, ry, INPUT_SIZE / side), random, options, batch, index);
+}
+
+/** Augments `tile` (flipping its faces with it) into slot `index` of `batch` and writes its targets. */
+function finishSample(tile: Uint8Array, faces: readonly TileFace[], random: Random, options: SampleOptions, batch: Batch, index: number): void {
+  let tileFaces = faces;
   const pixels = batch.pixels.subarray(index * TILE_PIXELS, (index + 1) * TILE_PIXELS);
   if (options.augment) {
     const flip = random.chance(0.5);
@@ -229,6 +246,52 @@ export function drawSample(
     for (let i = 0; i < TILE_PIXELS; i++) pixels[i] = tile[i] / 255;
   }
   writeTargets(tileFaces, batch, index * GRID_SIZE * GRID_SIZE, options.targetWeights);
+}
+
+const QUARTER = INPUT_SIZE / 2;
+
+/**
+ * Draws a mosaic sample into slot `index` of `batch`: four quarters, each
+ * `photos[i]` cropped around `faces[i]` at the scale that makes that face
+ * `options.mosaicFaceWidth` px wide (or wider when the photo is too small
+ * to zoom out that far). A face cut by a quarter's edge counts only when at
+ * least half of it is inside, and then as its visible part; otherwise it is
+ * "don't care", so seams teach nothing false.
+ */
+export function drawMosaic(
+  quarters: readonly (readonly [LabelledPhoto, Face])[],
+  random: Random,
+  options: SampleOptions,
+  batch: Batch,
+  index: number,
+): void {
+  if (quarters.length !== 4) throw new Error(`a mosaic takes 4 quarters, got ${quarters.length}`);
+  const tile = new Uint8Array(TILE_PIXELS);
+  const tileFaces: TileFace[] = [];
+  quarters.forEach(([photo, face], q) => {
+    const { image } = photo;
+    const ox = (q % 2) * QUARTER;
+    const oy = Math.floor(q / 2) * QUARTER;
+    const width = random.logUniform(options.mosaicFaceWidth[0], options.mosaicFaceWidth[1]);
+    const wanted = Math.round((QUARTER * (face.x1 - face.x0)) / width);
+    const side = Math.max(1, Math.min(wanted, image.width, image.height));
+    const cx = (face.x0 + face.x1) / 2 + random.uniform(-0.35, 0.35) * side;
+    const cy = (face.y0 + face.y1) / 2 + random.uniform(-0.35, 0.35) * side;
+    const rx = Math.max(0, Math.min(image.width - side, Math.round(cx - side / 2)));
+    const ry = Math.max(0, Math.min(image.height - side, Math.round(cy - side / 2)));
+    const quarter = resampleRegion(image, rx, ry, side, side, QUARTER, QUARTER);
+    for (let y = 0; y < QUARTER; y++) tile.set(quarter.subarray(y * QUARTER, (y + 1) * QUARTER), (oy + y) * INPUT_SIZE + ox);
+    for (const f of facesInTile(photo.faces, rx, ry, QUARTER / side)) {
+      const x0 = Math.max(0, f.x0);
+      const y0 = Math.max(0, f.y0);
+      const x1 = Math.min(QUARTER, f.x1);
+      const y1 = Math.min(QUARTER, f.y1);
+      if (x1 <= x0 || y1 <= y0) continue;
+      const visible = ((x1 - x0) * (y1 - y0)) / ((f.x1 - f.x0) * (f.y1 - f.y0));
+      tileFaces.push({ x0: ox + x0, y0: oy + y0, x1: ox + x1, y1: oy + y1, cls: f.cls, ignore: visible < MIN_VISIBLE_SHARE });
+    }
+  });
+  finishSample(tile, tileFaces, random, options, batch, index);
 }
 
 /** A point where the network fired on no face (see models/train/hard-negatives.ts). */
@@ -274,15 +337,34 @@ export class SamplePicker {
         drawSample(this.#photos[point.photo], point, random, this.#options, batch, i);
         continue;
       }
+      if (this.#options.mosaicShare > 0 && this.#faceCount() > 0 && random.chance(this.#options.mosaicShare)) {
+        const quarters = [0, 1, 2, 3].map((): [LabelledPhoto, Face] => {
+          const picked = this.#pickFace(random);
+          if (!picked) throw new Error("unreachable: the photos hold faces");
+          return [this.#photos[picked[0]], picked[1]];
+        });
+        drawMosaic(quarters, random, this.#options, batch, i);
+        continue;
+      }
       let photo = random.int(this.#photos.length);
       let centre: Face | null = null;
       if (random.chance(this.#options.faceCentred)) {
-        const preferred = random.chance(this.#options.noMaskShare) ? this.#byClass.no_mask : this.#byClass.mask;
-        const pool = preferred.length > 0 ? preferred : this.#byClass.mask.length > 0 ? this.#byClass.mask : this.#byClass.no_mask;
-        if (pool.length > 0) [photo, centre] = pool[random.int(pool.length)];
+        const picked = this.#pickFace(random);
+        if (picked) [photo, centre] = picked;
       }
       drawSample(this.#photos[photo], centre, random, this.#options, batch, i);
     }
+  }
+
+  #faceCount(): number {
+    return this.#byClass.mask.length + this.#byClass.no_mask.length;
+  }
+
+  /** A face, its class balanced by `noMaskShare`; undefined when the photos hold none. */
+  #pickFace(random: Random): [number, Face] | undefined {
+    const preferred = random.chance(this.#options.noMaskShare) ? this.#byClass.no_mask : this.#byClass.mask;
+    const pool = preferred.length > 0 ? preferred : this.#byClass.mask.length > 0 ? this.#byClass.mask : this.#byClass.no_mask;
+    return pool.length > 0 ? pool[random.int(pool.length)] : undefined;
   }
 }
 

@@ -3,7 +3,7 @@ import { PortableTileKernel } from "../../src/frame/tile-kernel.js";
 import { buildInputLut } from "../../src/frame/input-lut.js";
 import { cutTile } from "../../models/data/resample.js";
 import { Random } from "../../models/data/random.js";
-import { BACKGROUND, DEFAULT_SAMPLE_OPTIONS, MASK, NO_MASK, SamplePicker, allocateBatch, writeTargets } from "../../models/data/samples.js";
+import { BACKGROUND, DEFAULT_SAMPLE_OPTIONS, MASK, NO_MASK, SamplePicker, allocateBatch, drawMosaic, writeTargets } from "../../models/data/samples.js";
 import { INPUT_SCALE, INPUT_ZERO_POINT } from "../../models/export/quantize.js";
 
 describe("models/data: training tiles and targets", () => {
@@ -97,5 +97,52 @@ describe("models/data: training tiles and targets", () => {
     const without = brightTiles(0);
     assert.ok(without < 30, `without hard negatives, many samples miss the patch (${without} of 40 show it)`);
     assert.equal(brightTiles(1, []), without, "an empty set of hard negatives draws as before");
+  });
+
+  it("builds mosaics: four photos in quarters, each chosen face at the configured width, seam-cut faces don't care", () => {
+    const flat = (value: number): { width: number; height: number; pixels: Uint8Array } => ({ width: 400, height: 300, pixels: new Uint8Array(400 * 300).fill(value) });
+    const big = { x0: 100, y0: 100, x1: 160, y1: 160, cls: "mask" as const };
+    const small = { x0: 200, y0: 50, x1: 240, y1: 90, cls: "no_mask" as const };
+    const dark = { name: "dark", image: flat(40), faces: [big] };
+    const light = { name: "light", image: flat(200), faces: [small] };
+    const options = { ...DEFAULT_SAMPLE_OPTIONS, augment: false, mosaicFaceWidth: [16, 16] as const };
+    const batch = allocateBatch(1);
+    drawMosaic([[dark, big], [light, small], [light, small], [dark, big]], new Random(4), options, batch, 0);
+    const pixel = (x: number, y: number): number => Math.round(batch.pixels[y * 96 + x] * 255);
+    assert.deepEqual([pixel(10, 10), pixel(80, 10), pixel(10, 80), pixel(80, 80), pixel(47, 47), pixel(48, 47)], [40, 200, 200, 40, 40, 200]);
+    const positives: [number, number, number, number][] = [];
+    for (let cell = 0; cell < 144; cell++) {
+      if (batch.classes[cell] !== BACKGROUND) positives.push([cell % 12, Math.floor(cell / 12), batch.classes[cell], Math.round(batch.sizes[cell] * 96)]);
+    }
+    assert.equal(positives.length, 4, JSON.stringify(positives));
+    for (const [gx, gy, cls, width] of positives) {
+      const quarter = (gx >= 6 ? 1 : 0) + (gy >= 6 ? 2 : 0);
+      assert.equal(cls, quarter === 0 || quarter === 3 ? MASK : NO_MASK, `class in quarter ${quarter}`);
+      assert.ok(width >= 8 && width <= 16, `a 16-px face, or its visible part (${width} px)`);
+    }
+
+    // A face cut by a seam with less than half of it inside: don't care, not background.
+    const cut = allocateBatch(1);
+    writeTargets([{ x0: 40, y0: 40, x1: 48, y1: 56, cls: "mask", ignore: true }], cut, 0);
+    assert.deepEqual([cut.classes[5 * 12 + 5], cut.weights[5 * 12 + 5]], [BACKGROUND, 0]);
+  });
+
+  it("draws mosaics for the configured share of samples, and none (whatever their widths) when the share is 0", () => {
+    const image = { width: 400, height: 300, pixels: Uint8Array.from({ length: 400 * 300 }, (_, i) => (i * 7) % 251) };
+    const photo = { name: "p", image, faces: [{ x0: 100, y0: 100, x1: 160, y1: 160, cls: "mask" as const }] };
+    const faceCells = (mosaicShare: number): number => {
+      const picker = new SamplePicker([photo], { ...DEFAULT_SAMPLE_OPTIONS, mosaicShare });
+      const batch = allocateBatch(32);
+      picker.fill(new Random(2), batch);
+      return batch.classes.filter((c) => c === MASK).length;
+    };
+    // Every mosaic holds the face four times (a 60-px face fits a 96-px crop at most once).
+    assert.ok(faceCells(1) >= 4 * 32 * 0.9, `mosaics: ${faceCells(1)} face cells in 32 samples`);
+    assert.ok(faceCells(0) <= 32, `plain crops: ${faceCells(0)} face cells in 32 samples`);
+    const a = allocateBatch(8);
+    const b = allocateBatch(8);
+    new SamplePicker([photo], DEFAULT_SAMPLE_OPTIONS).fill(new Random(7), a);
+    new SamplePicker([photo], { ...DEFAULT_SAMPLE_OPTIONS, mosaicShare: 0, mosaicFaceWidth: [20, 30] }).fill(new Random(7), b);
+    assert.deepEqual(a.pixels, b.pixels);
   });
 });
