@@ -147,7 +147,7 @@ export interface SampleOptions {
    * Share of samples that are mosaics: four 48x48 quarter tiles, each a crop
    * of a random photo around one of its faces, scaled so that face becomes
    * `mosaicFaceWidth` px wide (log-uniform). Photos of a single large face
-   * then also teach the 8–24 px faces a doorway camera sees.
+   * then also teach the small faces a doorway camera sees.
    */
   readonly mosaicShare: number;
   readonly mosaicFaceWidth: readonly [number, number];
@@ -251,8 +251,8 @@ function finishSample(tile: Uint8Array, faces: readonly TileFace[], random: Rand
 const QUARTER = INPUT_SIZE / 2;
 
 /**
- * Draws a mosaic sample into slot `index` of `batch`: four quarters, each
- * `photos[i]` cropped around `faces[i]` at the scale that makes that face
+ * Draws a mosaic sample into slot `index` of `batch`: four quarters, quarter
+ * i being the photo of `quarters[i]` cropped around its face at the scale that makes that face
  * `options.mosaicFaceWidth` px wide (or wider when the photo is too small
  * to zoom out that far). A face cut by a quarter's edge counts only when at
  * least half of it is inside, and then as its visible part; otherwise it is
