@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   ${share(mining.photoShare)} of the training photos with the protocol's tiles; places where it fires (face probability
   above ${mining.threshold}) on no face become crops (up to ${mining.maxKept.toLocaleString("en-US")} kept), and ${share(mining.share)} of each batch is drawn from them.`
       : "";
-  const mosaicShare = sampling.mosaicShare ?? 0;
+  const mosaicShare = sampling.mosaicShare ?? 0; // train logs written before mosaics existed lack it
   const mosaicLine =
     mosaicShare > 0
       ? `\n- Mosaics: ${share(mosaicShare)} of the samples are four 48x48 quarters from random training photos, each scaled so
