@@ -17,6 +17,7 @@ import { AizooDetector, loadAizooRunner } from "../eval/aizoo-detector.js";
 import { MaskModelDetector, evaluate, type PhotoDetector } from "../eval/evaluate.js";
 import type { Metrics } from "../eval/protocol.js";
 import { metricsTable } from "../eval/report.js";
+import { FaceF1Bootstrap, bootstrapReport } from "../eval/bootstrap.js";
 import { layerShapes, type Architecture } from "../train/architecture.js";
 import type { MiningOptions } from "../train/hard-negatives.js";
 import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
@@ -41,6 +42,8 @@ interface TrainLog {
     mining?: MiningOptions;
     focalGamma?: number;
     emaDecay?: number;
+    /** Gradient worker threads (absent in logs of older runs: 1). */
+    workers?: number;
   };
   /** Wall time from the start of training to the last epoch (absent in logs of older runs). */
   readonly minutes?: number;
@@ -94,6 +97,11 @@ async function main(): Promise<void> {
   const bestAizooF1 = Math.max(...aizooNames.map((n) => m[n].face.f1));
   const bestAizooShare = Math.min(...aizooNames.map((n) => m[n].maskedShareError));
   const verdict = (ok: boolean): string => (ok ? "yes" : "**no**");
+  const bootstrap = new FaceF1Bootstrap(result.photoResults);
+  const bestAizoo = aizooNames.reduce((best, n) => (m[n].face.f1 > m[best].face.f1 ? n : best));
+  const versusAizoo = bootstrap.compare(ours.name, bestAizoo);
+  const points = (v: number): string => `${v >= 0 ? "+" : "-"}${(100 * Math.abs(v)).toFixed(1)}`;
+  const workers = trainLog.options.workers ?? 1;
   const timing = ours.timing;
   // Older logs lack the wall time: the epochs' own seconds (training and validation) add up to it.
   const trainMinutes = trainLog.minutes ?? trainLog.log.reduce((sum, r) => sum + r.seconds, 0) / 60;
@@ -173,8 +181,8 @@ Validation photos choose the checkpoint and the operating point; the test photos
 - Targets: the cell holding a face's center carries its class (loss weight ${sampling.targetWeights.mask} mask, ${sampling.targetWeights.noMask} no_mask,
   1 background); the inner half of a face's box is "don't care"; faces under 7 px or less than half
   visible are "don't care"; widths are an L1 target on the face's inner cells.
-- tfjs 4.22 on the wasm backend (one thread), with our own Conv2DBackpropFilter and depthwise
-  gradient kernels (models/train/wasm-kernels.ts, checked against the cpu backend in test/models).
+- tfjs 4.22 on the wasm backend (one thread${workers > 1 ? `; gradients data-parallel on ${workers} worker threads, each its own backend` : ""}), with our own
+  Conv2DBackpropFilter and depthwise gradient kernels (models/train/wasm-kernels.ts, checked against the cpu backend in test/models).
   Adam${extras.length > 0 ? ` with ${extras.join(" and ")}` : ""}, learning rate ${trainLog.options.learningRate} with warm-up and cosine decay, batch ${trainLog.options.batchSize},
   ${trainLog.options.epochs} epochs x ${trainLog.options.stepsPerEpoch} steps (${samples.toLocaleString("en-US")} samples), seed ${trainLog.options.seed};
   the epoch with the best validation face F1 is kept (${trainLog.log.length} epochs logged).
@@ -204,9 +212,12 @@ ways: on the whole photo (its own usage) and on the same protocol tiles as ours 
 
 \`\`\`
 ${metricsTable(m)}
+
+${bootstrapReport(bootstrap, detectors.map((d) => d.name))}
 \`\`\`
 
-- Face F1 above AIZOO's (best of its two ways, ${pct(bestAizooF1)}): ${verdict(mine.face.f1 > bestAizooF1)} (ours ${pct(mine.face.f1)}).
+- Face F1 above AIZOO's (best of its two ways, ${pct(bestAizooF1)}): ${verdict(mine.face.f1 > bestAizooF1)} (ours ${pct(mine.face.f1)};
+  the difference, ${points(versusAizoo.difference.value)} points, has a 95% interval of ${points(versusAizoo.difference.low)} to ${points(versusAizoo.difference.high)} over resamples of the test photos).
 - Masked-share error below AIZOO's (best of its two ways, ${bestAizooShare.toFixed(1)} pp): ${verdict(mine.maskedShareError < bestAizooShare)} (ours ${mine.maskedShareError.toFixed(1)} pp).
 - Cost per tile: ours ${info.macs.toLocaleString("en-US")} MACs in ${bytes.length.toLocaleString("en-US")} bytes (int8); AIZOO is a ${statSync(AIZOO_MODEL_PATH).size.toLocaleString("en-US")}-byte float32 model at 260x260x3 input.
 - Photos skipped (unreadable or malformed): ${result.skipped.length}.
@@ -225,8 +236,9 @@ ${metricsTable(m)}
   were not tested. "Mask worn incorrectly" (${incorrect} boxes in the data) counts as no_mask.
 - Crowds: two faces closer than the merge radius (1.5 grid cells, or half a face width when the size
   output is known) become one detection.
-- The test split has ${result.photos} photos (${mine.faces} counted faces); a difference of a few points between
-  models is within its noise.
+- The test split has ${result.photos} photos (${mine.faces} counted faces): the intervals above (a photo-level
+  bootstrap, \`models/eval/bootstrap.ts\`) span several points, so a gap of a point or two between
+  models, or between two training seeds, is within that noise.
 `;
   writeFileSync(CARD_PATH, card);
   console.log(`\n${metricsTable(m)}\n\n${CARD_PATH} written (model sha256 ${sha}).`);

@@ -16,6 +16,7 @@ import { readSplit } from "../data/split-file.js";
 import { SPLIT_NAMES, type SplitName, sha256Hex } from "../data/split.js";
 import { type PhotoDetector, MaskModelDetector, evaluate } from "../eval/evaluate.js";
 import { metricsTable } from "../eval/report.js";
+import { FaceF1Bootstrap, bootstrapReport } from "../eval/bootstrap.js";
 import { Args, isMain, runMain } from "./args.js";
 import { MODEL_PATH } from "../paths.js";
 
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
     },
   });
   console.log(`\n${metricsTable(result.metrics)}\n`);
+  if (result.photos > 0) console.log(`${bootstrapReport(new FaceF1Bootstrap(result.photoResults), detectors.map((d) => d.name))}\n`);
   const timing = ours.timing;
   console.log(`our model: ${timing.tiles} tiles, ${timing.msPerInvoke.toFixed(2)} ms per invoke on this host (interpreter)`);
   console.log(`evaluated ${result.photos} photos, skipped ${result.skipped.length}, in ${((Date.now() - started) / 1000).toFixed(0)} s`);

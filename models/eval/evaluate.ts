@@ -12,7 +12,7 @@ import { type VocEntry, readAnnotation } from "../data/dataset.js";
 import { type GrayImage, type RgbImage, decodeRgb, toGray } from "../data/gray-image.js";
 import type { Face } from "../data/voc.js";
 import { CELL_SIZE } from "../train/architecture.js";
-import { type DetectionRecord, EVAL_SHORT_SIDE, EVAL_STRIDE, type Metrics, detectionRecord, matchPhoto, summarize } from "./protocol.js";
+import { type DetectionRecord, EVAL_SHORT_SIDE, EVAL_STRIDE, type Metrics, type PhotoResult, detectionRecord, matchPhoto, summarize } from "./protocol.js";
 
 export interface EvalPhoto {
   readonly name: string;
@@ -76,6 +76,8 @@ export interface EvaluationResult {
   readonly photos: number;
   readonly skipped: readonly SkippedPhoto[];
   readonly metrics: Readonly<Record<string, Metrics>>;
+  /** Per detector, what each photo read contributes, in the same photo order for every detector (for the bootstrap). */
+  readonly photoResults: Readonly<Record<string, readonly PhotoResult[]>>;
   /** Per detector, per photo name, its detections in photo pixels. */
   readonly detections: Readonly<Record<string, Readonly<Record<string, readonly DetectionRecord[]>>>>;
 }
@@ -101,7 +103,7 @@ export function evaluate(
   detectors: readonly PhotoDetector[],
   hooks: { onSkip?(skipped: SkippedPhoto): void; onPhoto?(done: number, total: number): void } = {},
 ): EvaluationResult {
-  const results = new Map(detectors.map((d) => [d.name, [] as ReturnType<typeof matchPhoto>[]]));
+  const results = new Map(detectors.map((d) => [d.name, [] as PhotoResult[]]));
   const detections = new Map(detectors.map((d) => [d.name, {} as Record<string, DetectionRecord[]>]));
   const skipped: SkippedPhoto[] = [];
   let photos = 0;
@@ -132,6 +134,7 @@ export function evaluate(
     photos,
     skipped,
     metrics: Object.fromEntries(detectors.map((d) => [d.name, summarize(results.get(d.name) ?? [])])),
+    photoResults: Object.fromEntries(results),
     detections: Object.fromEntries(detections),
   };
 }
