@@ -17,7 +17,7 @@ import { AizooDetector, loadAizooRunner } from "../eval/aizoo-detector.js";
 import { MaskModelDetector, evaluate, type PhotoDetector } from "../eval/evaluate.js";
 import type { Metrics } from "../eval/protocol.js";
 import { metricsTable } from "../eval/report.js";
-import { FaceF1Bootstrap, bootstrapReport } from "../eval/bootstrap.js";
+import { FaceF1Bootstrap, bootstrapReport, signedPoints } from "../eval/bootstrap.js";
 import { layerShapes, type Architecture } from "../train/architecture.js";
 import type { MiningOptions } from "../train/hard-negatives.js";
 import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
@@ -100,7 +100,6 @@ async function main(): Promise<void> {
   const bootstrap = new FaceF1Bootstrap(result.photoResults);
   const bestAizoo = aizooNames.reduce((best, n) => (m[n].face.f1 > m[best].face.f1 ? n : best));
   const versusAizoo = bootstrap.compare(ours.name, bestAizoo);
-  const points = (v: number): string => `${v >= 0 ? "+" : "-"}${(100 * Math.abs(v)).toFixed(1)}`;
   const workers = trainLog.options.workers ?? 1;
   const timing = ours.timing;
   // Older logs lack the wall time: the epochs' own seconds (training and validation) add up to it.
@@ -217,7 +216,7 @@ ${bootstrapReport(bootstrap, detectors.map((d) => d.name))}
 \`\`\`
 
 - Face F1 above AIZOO's (best of its two ways, ${pct(bestAizooF1)}): ${verdict(mine.face.f1 > bestAizooF1)} (ours ${pct(mine.face.f1)};
-  the difference, ${points(versusAizoo.difference.value)} points, has a 95% interval of ${points(versusAizoo.difference.low)} to ${points(versusAizoo.difference.high)} over resamples of the test photos).
+  the difference, ${signedPoints(versusAizoo.difference.value)} points, has a 95% interval of ${signedPoints(versusAizoo.difference.low)} to ${signedPoints(versusAizoo.difference.high)} over resamples of the test photos).
 - Masked-share error below AIZOO's (best of its two ways, ${bestAizooShare.toFixed(1)} pp): ${verdict(mine.maskedShareError < bestAizooShare)} (ours ${mine.maskedShareError.toFixed(1)} pp).
 - Cost per tile: ours ${info.macs.toLocaleString("en-US")} MACs in ${bytes.length.toLocaleString("en-US")} bytes (int8); AIZOO is a ${statSync(AIZOO_MODEL_PATH).size.toLocaleString("en-US")}-byte float32 model at 260x260x3 input.
 - Photos skipped (unreadable or malformed): ${result.skipped.length}.

@@ -70,22 +70,23 @@ export class FaceF1Bootstrap {
       const [tp, fp, fn] = counts[d].reduce((s, c) => [s[0] + c[0], s[1] + c[1], s[2] + c[2]], [0, 0, 0]);
       return [name, faceF1(tp, fp, fn)];
     }));
-    this.#samples = new Map(names.map((name) => [name, new Float64Array(resamples)]));
+    const samples = names.map(() => new Float64Array(resamples));
+    this.#samples = new Map(names.map((name, d) => [name, samples[d]]));
     const random = new Random(options.seed ?? DEFAULT_BOOTSTRAP_SEED);
     const drawn = new Int32Array(photos);
     for (let s = 0; s < resamples; s++) {
       for (let i = 0; i < photos; i++) drawn[i] = random.int(photos);
-      names.forEach((name, d) => {
+      counts.forEach((photoCounts, d) => {
         let tp = 0;
         let fp = 0;
         let fn = 0;
         for (const photo of drawn) {
-          const [t, f, n] = counts[d][photo];
+          const [t, f, n] = photoCounts[photo];
           tp += t;
           fp += f;
           fn += n;
         }
-        (this.#samples.get(name) as Float64Array)[s] = faceF1(tp, fp, fn);
+        samples[d][s] = faceF1(tp, fp, fn);
       });
     }
   }
@@ -114,7 +115,8 @@ export class FaceF1Bootstrap {
 }
 
 const points = (v: number): string => (100 * v).toFixed(1);
-const signed = (v: number): string => `${v >= 0 ? "+" : "-"}${points(Math.abs(v))}`;
+/** A difference of fractions in signed percentage points: -0.026 -> "-2.6". */
+export const signedPoints = (v: number): string => `${v >= 0 ? "+" : "-"}${points(Math.abs(v))}`;
 
 /** The intervals as text: each detector's F1, then `first` against each other one. */
 export function bootstrapReport(bootstrap: FaceF1Bootstrap, names: readonly string[]): string {
@@ -127,7 +129,7 @@ export function bootstrapReport(bootstrap: FaceF1Bootstrap, names: readonly stri
   for (const other of others) {
     const c = bootstrap.compare(first, other);
     const d = c.difference;
-    lines.push(`  ${first} - ${other}: ${signed(d.value)} points [${signed(d.low)}, ${signed(d.high)}], ahead in ${Math.round(100 * c.shareAhead)}% of resamples`);
+    lines.push(`  ${first} - ${other}: ${signedPoints(d.value)} points [${signedPoints(d.low)}, ${signedPoints(d.high)}], ahead in ${Math.round(100 * c.shareAhead)}% of resamples`);
   }
   return lines.join("\n");
 }

@@ -39,6 +39,7 @@ describe("npm run eval (models/cli/eval.ts) on a folder with bad input", () => {
     assert.match(stderr, /badxml\.xml: malformed annotation/);
     assert.match(stderr, /nolabel\.xml: unreadable annotation: missing/);
     assert.match(stdout, /evaluated 1 photos, skipped 3/);
+    assert.match(stdout, /face F1 with its 95% interval \(bootstrap: 2000 resamples of the photos\):\n {2}ours \(int8\): \d+\.\d% \[\d+\.\d, \d+\.\d\]/);
     const written = JSON.parse(readFileSync(detections, "utf8")) as { images: Record<string, { box: number[]; score: number; class: string }[]> };
     assert.deepEqual(Object.keys(written.images), ["good.jpg"]);
     for (const d of written.images["good.jpg"]) {
