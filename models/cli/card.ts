@@ -94,11 +94,11 @@ async function main(): Promise<void> {
   const m = result.metrics;
   const mine = m[ours.name];
   const aizooNames = detectors.filter((d) => d !== ours).map((d) => d.name);
-  const bestAizooF1 = Math.max(...aizooNames.map((n) => m[n].face.f1));
+  const bestAizoo = aizooNames.reduce((best, n) => (m[n].face.f1 > m[best].face.f1 ? n : best));
+  const bestAizooF1 = m[bestAizoo].face.f1;
   const bestAizooShare = Math.min(...aizooNames.map((n) => m[n].maskedShareError));
   const verdict = (ok: boolean): string => (ok ? "yes" : "**no**");
   const bootstrap = new FaceF1Bootstrap(result.photoResults);
-  const bestAizoo = aizooNames.reduce((best, n) => (m[n].face.f1 > m[best].face.f1 ? n : best));
   const versusAizoo = bootstrap.compare(ours.name, bestAizoo);
   const workers = trainLog.options.workers ?? 1;
   const timing = ours.timing;

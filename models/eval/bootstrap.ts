@@ -8,7 +8,7 @@
  * the difference between two detectors is paired.
  */
 import { Random } from "../data/random.js";
-import type { PhotoResult } from "./protocol.js";
+import { type PhotoResult, precisionRecall } from "./protocol.js";
 
 export const DEFAULT_BOOTSTRAP_RESAMPLES = 2000;
 export const DEFAULT_BOOTSTRAP_SEED = 1;
@@ -30,10 +30,6 @@ export interface F1Comparison {
   readonly difference: Interval;
   /** Share of resamples where a's F1 is above b's. */
   readonly shareAhead: number;
-}
-
-function faceF1(tp: number, fp: number, fn: number): number {
-  return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
 }
 
 /** The value at quantile q of sorted values (linear between neighbours). */
@@ -68,7 +64,7 @@ export class FaceF1Bootstrap {
     const counts = names.map((name) => results[name].map((r) => [r.matches.length, r.falsePositives.length, r.missed.length] as const));
     this.#f1 = new Map(names.map((name, d) => {
       const [tp, fp, fn] = counts[d].reduce((s, c) => [s[0] + c[0], s[1] + c[1], s[2] + c[2]], [0, 0, 0]);
-      return [name, faceF1(tp, fp, fn)];
+      return [name, precisionRecall(tp, fp, fn).f1];
     }));
     const samples = names.map(() => new Float64Array(resamples));
     this.#samples = new Map(names.map((name, d) => [name, samples[d]]));
@@ -86,7 +82,7 @@ export class FaceF1Bootstrap {
           fp += f;
           fn += n;
         }
-        samples[d][s] = faceF1(tp, fp, fn);
+        samples[d][s] = precisionRecall(tp, fp, fn).f1;
       });
     }
   }

@@ -121,7 +121,7 @@ export interface PrecisionRecall {
   readonly f1: number;
 }
 
-function precisionRecall(tp: number, fp: number, fn: number): PrecisionRecall {
+export function precisionRecall(tp: number, fp: number, fn: number): PrecisionRecall {
   const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
   const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
