@@ -25,13 +25,15 @@ import { DEFAULT_SAMPLE_OPTIONS } from "../data/samples.js";
  * The run that made the shipped model (its train-log.json "options"): a
  * 16-filter 4x4/4 first layer and a 5x5 depthwise downsampling to the 12x12
  * grid, 90 epochs at learning rate 0.006 (the cosine decay stretched over
- * them; 60 epochs reached 73.5% validation face F1 int8, 90 reached 74.9%),
+ * them; over seeds 1, 2, 3, 60 epochs reached 73.5 / 68.6 / 71.6% validation
+ * face F1 int8 and 90 epochs 74.9 / 74.0 / 75.6%; seed 3, the best on
+ * validation, is the one shipped),
  * gradients on two worker threads (one per core, to stay under the hour),
  * an exponential average of the weights (decay 0.999) that is
  * validated and kept, hard negative mining from epoch 4 for 35% of each
  * batch, crops skewed toward small faces (0.45–1.5x the evaluation scale).
  * Same as
- *   npm run train -- --arch "c16k4s4 c24 d3 c32 d5s2 c52 d5 c48 d5 c48" --epochs 90 --lr 0.006 --scales 0.45,1.5 --ema 0.999 --mine-share 0.35 --workers 2
+ *   npm run train -- --arch "c16k4s4 c24 d3 c32 d5s2 c52 d5 c48 d5 c48" --epochs 90 --lr 0.006 --scales 0.45,1.5 --ema 0.999 --mine-share 0.35 --workers 2 --seed 3
  */
 export const SHIPPED_RUN: Omit<TrainCommandOptions, "out" | "dataDir" | "verbose"> = Object.freeze({
   arch: "c16k4s4 c24 d3 c32 d5s2 c52 d5 c48 d5 c48",
@@ -39,7 +41,7 @@ export const SHIPPED_RUN: Omit<TrainCommandOptions, "out" | "dataDir" | "verbose
   steps: 400,
   batch: 32,
   lr: 0.006,
-  seed: 1,
+  seed: 3,
   mining: { ...DEFAULT_MINING_OPTIONS, share: 0.35 },
   samples: { ...DEFAULT_SAMPLE_OPTIONS, scaleRange: [0.45, 1.5] as const },
   focalGamma: 0,
