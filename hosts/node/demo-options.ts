@@ -19,8 +19,8 @@ Options:
   --video FILE     run a video file (needs ffmpeg on the PATH)
   --fps N          camera frames per second of camera time (default 5, as on the board)
   --hold S         seconds each image stays in view (default 4 for the demo, one frame with --frames)
-  --gap S          seconds of empty scene after each held image (default: long enough for every
-                   track to end; none when images are single frames)
+  --gap S          seconds of empty scene after each held image (default: long enough for its
+                   people to leave, 10.2 s at 5 fps; none when images are single frames)
   --photos N       the demo: use the first N photos of the sequence
   --config FILE    device configuration (JSON) over the demo's own, e.g. {"windowMinutes": 30}
   --model FILE     the model to run (default models/mask-model.tflite)

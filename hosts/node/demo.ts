@@ -171,8 +171,10 @@ function planSource(options: DemoOptions): SourcePlan {
   const files = source.kind === "frames" ? listImagesOrRefuse(source.folder) : demoPhotos(options.photos);
   const holdDefault = source.kind === "demo" ? DEMO_HOLD_SECONDS : 0;
   const holdFrames = Math.max(1, Math.round((options.holdSeconds ?? holdDefault) * fps));
-  // Held images get enough empty frames after them for every track to end (unseen for longer than maxGapMs).
-  const gapFrames = options.gapSeconds !== undefined ? Math.round(options.gapSeconds * fps) : holdFrames > 1 ? Math.ceil((TRACKER_DEFAULTS.maxGapMs * fps) / 1000) + 1 : 0;
+  // Held images get enough empty frames after them for their people to leave: every track ends
+  // (unseen for longer than maxGapMs) and the tracker forgets where static faces stood (staticMemoryMs).
+  const leaveMs = Math.max(TRACKER_DEFAULTS.maxGapMs, TRACKER_DEFAULTS.staticMemoryMs);
+  const gapFrames = options.gapSeconds !== undefined ? Math.round(options.gapSeconds * fps) : holdFrames > 1 ? Math.ceil((leaveMs * fps) / 1000) + 1 : 0;
   const description =
     source.kind === "demo"
       ? `${files.length} held-out photos of ../shared/data/face-mask, each ${holdFrames} frames in view + ${gapFrames} empty`

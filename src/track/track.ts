@@ -21,6 +21,12 @@ export class Track {
   lastSeen = 0;
   maskVotes = 0;
   noMaskVotes = 0;
+  /** Where the passage began, and the farthest it has been from there: a track that never moved is static. */
+  startX = 0;
+  startY = 0;
+  drift = 0;
+  /** Set by the tracker: it began where a static face was last seen moments before. */
+  nearStaticSpot = false;
 
   /** Begins a passage at a face seen at `now`: its first hit. */
   start(x: number, y: number, masked: boolean, now: number): void {
@@ -33,6 +39,10 @@ export class Track {
     this.lastSeen = now;
     this.maskVotes = 0;
     this.noMaskVotes = 0;
+    this.startX = x;
+    this.startY = y;
+    this.drift = 0;
+    this.nearStaticSpot = false;
     this.vote(masked);
   }
 
@@ -70,6 +80,7 @@ export class Track {
     this.vy = vy * cap;
     this.x = x;
     this.y = y;
+    this.drift = Math.max(this.drift, Math.hypot(x - this.startX, y - this.startY));
     this.hits++;
     this.lastSeen = Math.max(this.lastSeen, now);
     this.vote(masked);

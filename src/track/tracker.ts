@@ -37,6 +37,15 @@ export interface TrackerOptions {
   readonly maxTentativeGapMs?: number;
   /** A confirmed track ends once unseen for longer than this, in milliseconds (default 2000). */
   readonly maxGapMs?: number;
+  /**
+   * A face that appears where a face that never moved was last seen, less
+   * than this many milliseconds before, and that never moves either,
+   * continues that passage instead of counting again: someone standing who
+   * looks down for a few seconds, a false detection flickering on the
+   * background. Such spots are forgotten after this long (default 10000;
+   * 0 turns it off).
+   */
+  readonly staticMemoryMs?: number;
   /** Most live tracks; faces beyond it start no track (default 64). */
   readonly maxTracks?: number;
   /** Called once per ended confirmed track with the majority class of its frames (a tie counts as no_mask). */
@@ -48,7 +57,7 @@ export interface TrackerOptions {
  * rate. At 5 fps they are the frame counts the tracker was tuned with: 3 hits,
  * a tentative track survives 1 missed frame, a confirmed one 10.
  */
-export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, confirmMs: 300, maxTentativeGapMs: 300, maxGapMs: 2000, maxTracks: 64 });
+export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, confirmMs: 300, maxTentativeGapMs: 300, maxGapMs: 2000, staticMemoryMs: 10_000, maxTracks: 64 });
 
 /**
  * The frame interval the gate assumes is clamped to this range (ms): at a
@@ -58,6 +67,19 @@ export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, confirmMs: 300, 
  */
 const GATE_INTERVAL_MIN_MS = 200;
 const GATE_INTERVAL_MAX_MS = 400;
+
+/**
+ * A track is static when it never strayed farther from where it began than
+ * the top speed covers in this long (16 scaled px in the app: detection
+ * jitter, a person shifting on their feet) ...
+ */
+const STATIC_DRIFT_S = 0.1;
+/**
+ * ... and it continues a remembered static spot when it began as close to it
+ * (not a whole gate: two people standing in turn at one place must be close
+ * indeed to be taken for one).
+ */
+const STATIC_MATCH_S = STATIC_DRIFT_S;
 
 const NO_FACES: FaceColumns = Object.freeze({ count: 0, x: new Float64Array(0), y: new Float64Array(0), masked: new Uint8Array(0) });
 
@@ -75,8 +97,11 @@ function cleared(flags: Uint8Array, length: number): Uint8Array {
  * confirmed by `confirmHits` hits over `confirmMs` survives `maxGapMs` unseen
  * (occlusion, missed detections, two people crossing merged into one face);
  * after that it ends and counts once, masked or not by the majority of its
- * frames. Someone who leaves for longer and comes back starts a new passage.
- * Every parameter is in time (the clock's milliseconds), so the same passage
+ * frames. Someone who leaves for longer and comes back starts a new passage,
+ * except that a face that never moves, appearing where one that never moved
+ * was last seen within `staticMemoryMs`, continues that passage: the tracker
+ * remembers only such spots (a position and a time, for that long), never a
+ * face. Every parameter is in time (the clock's milliseconds), so the same passage
  * counts the same at any frame rate.
  */
 export class Tracker {
@@ -91,6 +116,16 @@ export class Tracker {
   #confirmMs: number;
   #maxTentativeGapMs: number;
   #maxGapMs: number;
+  #staticMemoryMs: number;
+  /**
+   * Where static faces were last seen (position, time), 0..#spots-1, at most
+   * maxTracks, the oldest replaced first, forgotten (zeroed) after
+   * staticMemoryMs: preallocated, so that remembering allocates nothing.
+   */
+  #spotX: Float64Array;
+  #spotY: Float64Array;
+  #spotSeen: Float64Array;
+  #spots = 0;
   /**
    * The tracker's own time (ms): it advances by the clock's steps and never
    * goes back, so that a clock set backwards (SNTP) strands no track.
@@ -122,6 +157,10 @@ export class Tracker {
     this.#maxTentativeGapMs = options.maxTentativeGapMs ?? TRACKER_DEFAULTS.maxTentativeGapMs;
     this.#maxGapMs = options.maxGapMs ?? TRACKER_DEFAULTS.maxGapMs;
     this.#maxTracks = options.maxTracks ?? TRACKER_DEFAULTS.maxTracks;
+    this.#staticMemoryMs = options.staticMemoryMs ?? TRACKER_DEFAULTS.staticMemoryMs;
+    this.#spotX = new Float64Array(this.#maxTracks);
+    this.#spotY = new Float64Array(this.#maxTracks);
+    this.#spotSeen = new Float64Array(this.#maxTracks);
     this.#onPassage = options.onPassage;
   }
 
@@ -178,6 +217,7 @@ export class Tracker {
       tracks[kept++] = track;
     }
     this.#live = kept;
+    this.#forgetSpots();
     for (let f = 0; f < faces.count; f++) {
       if (!faceTaken[f] && this.#live < this.#maxTracks) this.#start(faces.x[f], faces.y[f], faces.masked[f] === 1, this.#now);
     }
@@ -193,7 +233,9 @@ export class Tracker {
   #start(x: number, y: number, masked: boolean, now: number): void {
     const tracks = this.#tracks;
     if (this.#live === tracks.length) tracks.push(new Track());
-    tracks[this.#live++].start(x, y, masked, now);
+    const track = tracks[this.#live++];
+    track.start(x, y, masked, now);
+    track.nearStaticSpot = this.#nearSpot(x, y);
   }
 
   #confirmed(track: Track): boolean {
@@ -205,7 +247,50 @@ export class Tracker {
   }
 
   #end(track: Track): void {
-    if (this.#confirmed(track)) this.#onPassage(track.maskVotes > track.noMaskVotes ? MASK : NO_MASK);
+    const confirmed = this.#confirmed(track);
+    if (this.#staticMemoryMs > 0 && track.drift <= this.#speed * STATIC_DRIFT_S) {
+      // Remembered when it counts, and when it continues a spot, confirmed or
+      // not: the sparse detections between two confirmed tracks keep a spot alive.
+      if (confirmed || track.nearStaticSpot) this.#remember(track);
+      if (track.nearStaticSpot) return;
+    }
+    if (confirmed) this.#onPassage(track.maskVotes > track.noMaskVotes ? MASK : NO_MASK);
+  }
+
+  /** True when (x, y) is close to where a static face was last seen (spots older than staticMemoryMs are gone). */
+  #nearSpot(x: number, y: number): boolean {
+    const reach = this.#speed * STATIC_MATCH_S;
+    for (let s = 0; s < this.#spots; s++) if (Math.hypot(x - this.#spotX[s], y - this.#spotY[s]) <= reach) return true;
+    return false;
+  }
+
+  /** Where a static track was last seen, in a free entry or over the oldest one. */
+  #remember(track: Track): void {
+    const spot = this.#spots < this.#spotX.length ? this.#spots++ : this.#oldestSpot();
+    this.#spotX[spot] = track.x;
+    this.#spotY[spot] = track.y;
+    this.#spotSeen[spot] = track.lastSeen;
+  }
+
+  #oldestSpot(): number {
+    let oldest = 0;
+    for (let s = 1; s < this.#spots; s++) if (this.#spotSeen[s] < this.#spotSeen[oldest]) oldest = s;
+    return oldest;
+  }
+
+  /** Drops the spots last seen more than staticMemoryMs ago, zeroing what they held. */
+  #forgetSpots(): void {
+    let kept = 0;
+    for (let s = 0; s < this.#spots; s++) {
+      if (this.#now - this.#spotSeen[s] > this.#staticMemoryMs) continue;
+      this.#spotX[kept] = this.#spotX[s];
+      this.#spotY[kept] = this.#spotY[s];
+      this.#spotSeen[kept++] = this.#spotSeen[s];
+    }
+    this.#spotX.fill(0, kept, this.#spots);
+    this.#spotY.fill(0, kept, this.#spots);
+    this.#spotSeen.fill(0, kept, this.#spots);
+    this.#spots = kept;
   }
 
   /**

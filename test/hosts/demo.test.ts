@@ -17,7 +17,7 @@ const FACE_MASK = join("..", "shared", "data", "face-mask");
 const PHOTOS = Object.freeze([424, 223, 460, 111, 329, 49, 680, 722, 516, 30].map((n) => `maksssksksss${n}.jpg`));
 const LABELLED_FACES = 22 + 14 + 12 + 12 + 9 + 8 + 10 + 9 + 7 + 7;
 const HOLD_FRAMES = 4; // --hold 4 at --fps 1
-const GAP_FRAMES = 3; // empty frames after each: a track ends once unseen for more than 2 s
+const GAP_FRAMES = 11; // empty frames after each: tracks end (unseen for 2 s) and static spots are forgotten (10 s)
 const MINUTE_MS = 60_000;
 
 interface Run {

@@ -83,7 +83,8 @@ describe("Ephemera (the core wired together)", () => {
     assert.equal(first.core.stats().peopleCounted, 0, "still in view");
     first.core.endTracks();
     assert.equal(first.core.stats().peopleCounted, 1);
-    play(first.core, first.clock, walkers, 62, 70);
+    // The second walker, seen long enough to move more than a standing face would (10 frames).
+    play(first.core, first.clock, walkers, 62, 72);
     first.core.close();
     assert.equal(first.core.stats().peopleCounted, 2);
     assert.equal(decodeWindowState(store.get(WINDOW_STATE_KEY) ?? "")?.people, 2);

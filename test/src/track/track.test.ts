@@ -11,7 +11,7 @@ describe("track", () => {
     const fresh = new Track();
     fresh.start(50, 60, false, 1000);
     assert.deepEqual({ ...used }, { ...fresh });
-    assert.deepEqual({ ...fresh }, { x: 50, y: 60, vx: 0, vy: 0, hits: 1, firstSeen: 1000, lastSeen: 1000, maskVotes: 0, noMaskVotes: 1 });
+    assert.deepEqual({ ...fresh }, { x: 50, y: 60, vx: 0, vy: 0, hits: 1, firstSeen: 1000, lastSeen: 1000, maskVotes: 0, noMaskVotes: 1, startX: 50, startY: 60, drift: 0, nearStaticSpot: false });
   });
 
   it("moves with the faces it takes: velocity per millisecond from the first displacement, then smoothed and capped", () => {
@@ -29,5 +29,8 @@ describe("track", () => {
     assert.ok(Math.abs(Math.hypot(track.vx, track.vy) - 0.05) < 1e-9, "speed capped");
     assert.equal(track.firstSeen, 0);
     assert.equal(track.lastSeen, 600);
+    assert.equal(track.drift, 1000, "the farthest from where it began");
+    track.hit(10, 0, true, 0.05, 800);
+    assert.equal(track.drift, 1000, "kept when it comes back");
   });
 });
