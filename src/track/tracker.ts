@@ -33,7 +33,11 @@ export interface TrackerOptions {
   readonly confirmHits?: number;
   /** ... over at least this many milliseconds from the first hit to the latest (default 300). */
   readonly confirmMs?: number;
-  /** A tentative track is dropped once unseen for longer than this, in milliseconds (default 300). */
+  /**
+   * A tentative track is dropped once unseen for longer than this, in
+   * milliseconds (default 300), or than 1.5 frame intervals at a slow frame
+   * rate: it always survives one missed frame.
+   */
   readonly maxTentativeGapMs?: number;
   /** A confirmed track ends once unseen for longer than this, in milliseconds (default 2000). */
   readonly maxGapMs?: number;
@@ -67,6 +71,12 @@ export const TRACKER_DEFAULTS = Object.freeze({ confirmHits: 3, confirmMs: 300, 
  */
 const GATE_INTERVAL_MIN_MS = 200;
 const GATE_INTERVAL_MAX_MS = 400;
+
+/**
+ * Below 5 fps, maxTentativeGapMs would drop a tentative track at its first
+ * missed frame; this many frame intervals keep one missed frame allowed, as at 5 fps.
+ */
+const TENTATIVE_GAP_FRAMES = 1.5;
 
 /**
  * A track is static when it never strayed farther from where it began than
@@ -243,7 +253,8 @@ export class Tracker {
   }
 
   #isOver(track: Track): boolean {
-    return this.#now - track.lastSeen > (this.#confirmed(track) ? this.#maxGapMs : this.#maxTentativeGapMs);
+    const tentativeGap = Math.max(this.#maxTentativeGapMs, TENTATIVE_GAP_FRAMES * this.#interval);
+    return this.#now - track.lastSeen > (this.#confirmed(track) ? this.#maxGapMs : tentativeGap);
   }
 
   #end(track: Track): void {

@@ -261,6 +261,16 @@ describe("tracker", () => {
     }
   });
 
+  it("lets a tentative track miss one frame at 2 fps as at 5 fps, not two", () => {
+    for (const fps of [2, 5]) {
+      const timeAt = (frame: number): number => (frame * 1000) / fps;
+      const oneMissed = run([{ from: 0, to: 4, at: () => [100, 100], cls: "mask", missed: (f) => f === 1 }], { frames: 8 * fps, timeAt });
+      assert.equal(total(oneMissed), 1, `${fps} fps: seen, missed, seen, seen`);
+      const twoMissed = run([{ from: 0, to: 5, at: () => [100, 100], cls: "mask", missed: (f) => f === 1 || f === 2 }], { frames: 8 * fps, timeAt });
+      assert.equal(total(twoMissed), 0, `${fps} fps: seen, missed twice, seen, seen`);
+    }
+  });
+
   it("does not confirm a flicker faster than confirmMs, however high the frame rate", () => {
     // A false detection seen in 4 consecutive frames at 30 fps (133 ms), then gone.
     const outcome = run([{ from: 10, to: 14, at: () => [100, 100], cls: "mask" }], { frames: 60, timeAt: (frame) => (frame * 1000) / 30 });
