@@ -179,6 +179,11 @@ export class Tracker {
     return this.#live;
   }
 
+  /** Static spots remembered now (each a position and a time, none older than staticMemoryMs). */
+  get staticSpotCount(): number {
+    return this.#spots;
+  }
+
   /** Changes the speed (the app sets it from the tile plan's scale). */
   set speed(value: number) {
     if (!(value > 0)) throw new RangeError("tracker: speed must be > 0");

@@ -123,6 +123,23 @@ describe("tracker", () => {
     assert.deepEqual([outcome.masked, outcome.unmasked], [0, 1]);
   });
 
+  it("forgets where a static face stood staticMemoryMs after it was last seen", () => {
+    const tracker = new Tracker({ speed: SPEED, onPassage: () => undefined });
+    const face: TrackedFace[] = [{ x: 80, y: 60, cls: "mask" }];
+    for (let frame = 0; frame < 15; frame++) tracker.update(face, frame * FRAME_MS);
+    // Last seen at 2.8 s; the track ends after 2 s unseen and its spot is kept for 10 s from 2.8 s.
+    for (let frame = 15; frame <= 26; frame++) tracker.update([], frame * FRAME_MS);
+    assert.equal(tracker.staticSpotCount, 1);
+    tracker.update([], 12_800);
+    assert.equal(tracker.staticSpotCount, 1, "10 s after");
+    tracker.update([], 13_000);
+    assert.equal(tracker.staticSpotCount, 0, "more than 10 s after");
+    // A walker leaves no spot.
+    for (let frame = 0; frame < 15; frame++) tracker.update([{ x: 20 + frame * 8, y: 60, cls: "mask" }], 14_000 + frame * FRAME_MS);
+    for (let frame = 15; frame <= 26; frame++) tracker.update([], 14_000 + frame * FRAME_MS);
+    assert.equal(tracker.staticSpotCount, 0);
+  });
+
   it("counts a false detection flickering on one spot of the background a few times at most, at 2, 5 and 10 fps", () => {
     // Seen in 5% to 50% of the frames for 20 minutes (one window), at random.
     const passages = (fps: number, rate: number, staticMemoryMs?: number): number => {
