@@ -174,6 +174,14 @@ describe("tracker", () => {
     assert.equal(total(outcome), 4);
   });
 
+  it("counts two people standing in turn at one place, never seen moving, 3 s apart, once: the memory's cost", () => {
+    const people: Person[] = [
+      { from: 0, to: 30, at: () => [150, 90], cls: "mask" },
+      { from: 45, to: 75, at: () => [152, 91], cls: "mask" },
+    ];
+    assert.equal(total(run(people, { frames: 100, jitter: 2 })), 1);
+  });
+
   it("does not join two static faces side by side that flicker at the same time", () => {
     // 12 px apart (within the 16 px reach of a spot), each missed for 3 s in turn, both seen around it:
     // the second's first passage began before the first's spot was last seen, so it is not its continuation.
