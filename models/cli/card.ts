@@ -56,7 +56,7 @@ function architectureTable(arch: Architecture): string {
   const rows = layerShapes(arch).map((s, i) => {
     const l = s.layer;
     const what = l.kind === "conv" ? `conv ${l.kernel}x${l.kernel}${l.stride > 1 ? ` /${l.stride}` : ""}` : `depthwise ${l.kernel}x${l.kernel}${l.stride > 1 ? ` /${l.stride}` : ""}`;
-    const act = s.role === "classes" ? "softmax" : s.role === "size" ? "logistic" : "ReLU6";
+    const act = s.role === "classes" ? "softmax" : s.role === "size" ? "logistic" : l.residualFrom === undefined ? "ReLU6" : `ReLU6, then + input of #${l.residualFrom}`;
     return `| ${i} | ${s.role} | ${what} | ${s.inSize}x${s.inSize}x${s.inChannels} -> ${s.outSize}x${s.outSize}x${s.outChannels} | ${act} | ${s.macs.toLocaleString("en-US")} |`;
   });
   return ["| # | role | layer | shape | activation | MACs |", "|---|---|---|---|---|---|", ...rows].join("\n");

@@ -31,6 +31,7 @@ export type QuantOp =
       readonly stride: number;
       readonly activation: "relu6" | "none";
     }
+  | { readonly kind: "add"; readonly inputs: readonly [number, number]; readonly output: number }
   | { readonly kind: "softmax"; readonly input: number; readonly output: number }
   | { readonly kind: "logistic"; readonly input: number; readonly output: number };
 
@@ -114,6 +115,8 @@ export function quantizeModel(model: FloatModel, ranges: readonly Range[], optio
   let hidden = current;
   let hiddenScale = inputScale;
   const outputs: number[] = [];
+  // Each hidden layer's input tensor: a residual block adds its first layer's input.
+  const hiddenInputs: number[] = [];
   shapes.forEach((shape, i) => {
     const { layer, role } = shape;
     const floats = model.layers[i];
@@ -121,6 +124,8 @@ export function quantizeModel(model: FloatModel, ranges: readonly Range[], optio
     const channels = shape.outChannels;
     const source = role === "hidden" ? current : hidden;
     const sourceScale = role === "hidden" ? inputScale : hiddenScale;
+    if (role === "hidden") hiddenInputs.push(source);
+    const residualSource = layer.residualFrom === undefined ? undefined : hiddenInputs[layer.residualFrom];
     const { q, scales } = quantizeWeightsChannelsLast(floats.kernel, channels);
     const weights =
       layer.kind === "conv"
@@ -155,10 +160,13 @@ export function quantizeModel(model: FloatModel, ranges: readonly Range[], optio
       data: biasData,
     });
     // Hidden layers clip at 6 (ReLU6); the heads' logits keep their calibrated range.
-    const range = layer.activation === "relu6" ? { min: 0, max: Math.min(6, ranges[i].max) } : ranges[i];
-    const { scale, zeroPoint } = activationQuantization(range);
+    // A layer that closes a residual block was calibrated after the sum: its own
+    // output keeps ReLU6's whole range, the sum gets the calibrated one.
+    const reluMax = residualSource === undefined ? Math.min(6, ranges[i].max) : 6;
+    const range = layer.activation === "relu6" ? { min: 0, max: reluMax } : ranges[i];
+    let { scale, zeroPoint } = activationQuantization(range);
     const grid = [1, shape.outSize, shape.outSize, channels];
-    const output = add({
+    let output = add({
       name: role === "hidden" ? `layer${i}/output` : role === "classes" ? "class_logits" : "size_logits",
       shape: grid,
       type: "int8",
@@ -168,6 +176,12 @@ export function quantizeModel(model: FloatModel, ranges: readonly Range[], optio
     });
     const activation = layer.activation === "relu6" ? "relu6" : "none";
     ops.push({ kind: layer.kind, input: source, weights, bias, output, stride: layer.stride, activation });
+    if (residualSource !== undefined) {
+      ({ scale, zeroPoint } = activationQuantization(ranges[i]));
+      const sum = add({ name: `layer${i}/residual_sum`, shape: grid, type: "int8", scales: [scale], zeroPoints: [zeroPoint], quantizedDimension: 0 });
+      ops.push({ kind: "add", inputs: [output, residualSource], output: sum });
+      output = sum;
+    }
     if (role === "hidden") {
       current = output;
       inputScale = scale;

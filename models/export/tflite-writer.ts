@@ -6,6 +6,7 @@
 import { Builder } from "flatbuffers";
 import {
   ActivationFunctionType,
+  AddOptionsField,
   BufferField,
   BuiltinOperator,
   BuiltinOptions,
@@ -29,6 +30,7 @@ import type { QuantModel, QuantOp, QuantTensor } from "./quantize.js";
 const OPERATORS: Readonly<Record<QuantOp["kind"], { code: number; version: number }>> = Object.freeze({
   conv: { code: BuiltinOperator.CONV_2D, version: 3 },
   depthwise: { code: BuiltinOperator.DEPTHWISE_CONV_2D, version: 3 },
+  add: { code: BuiltinOperator.ADD, version: 2 },
   softmax: { code: BuiltinOperator.SOFTMAX, version: 2 },
   logistic: { code: BuiltinOperator.LOGISTIC, version: 2 },
 });
@@ -101,6 +103,11 @@ function writeTensor(builder: Builder, tensor: QuantTensor, buffer: number): num
 
 function writeOptions(builder: Builder, op: QuantOp): { type: number; table: number } {
   if (op.kind === "logistic") return { type: BuiltinOptions.NONE, table: 0 };
+  if (op.kind === "add") {
+    builder.startObject(2);
+    builder.addFieldInt8(AddOptionsField.fused_activation_function, ActivationFunctionType.NONE, -1);
+    return { type: BuiltinOptions.AddOptions, table: builder.endObject() };
+  }
   if (op.kind === "softmax") {
     builder.startObject(1);
     builder.addFieldFloat32(SoftmaxOptionsField.beta, 1, 0);
@@ -144,7 +151,7 @@ export function writeTflite(model: QuantModel): Uint8Array {
 
   const tensors = model.tensors.map((tensor, i) => writeTensor(builder, tensor, bufferOfTensor[i]));
   const operators = model.ops.map((op) => {
-    const inputs = intVector(builder, op.kind === "conv" || op.kind === "depthwise" ? [op.input, op.weights, op.bias] : [op.input]);
+    const inputs = intVector(builder, op.kind === "conv" || op.kind === "depthwise" ? [op.input, op.weights, op.bias] : op.kind === "add" ? op.inputs : [op.input]);
     const outputs = intVector(builder, [op.output]);
     const options = writeOptions(builder, op);
     builder.startObject(14);

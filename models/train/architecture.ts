@@ -7,12 +7,18 @@
 
 export type Activation = "relu6" | "none" | "sigmoid";
 
+/**
+ * A hidden layer may close a residual block: `residualFrom` is the index of
+ * the block's first hidden layer, whose input is added to this layer's output
+ * (after its ReLU6; the sum has no activation). Shapes must match.
+ */
 export interface ConvLayer {
   readonly kind: "conv";
   readonly filters: number;
   readonly kernel: number;
   readonly stride: number;
   readonly activation: Activation;
+  readonly residualFrom?: number;
 }
 
 export interface DepthwiseLayer {
@@ -20,6 +26,7 @@ export interface DepthwiseLayer {
   readonly kernel: number;
   readonly stride: number;
   readonly activation: Activation;
+  readonly residualFrom?: number;
 }
 
 export type Layer = ConvLayer | DepthwiseLayer;
@@ -85,26 +92,54 @@ export const ARCHITECTURES: Readonly<Record<string, Architecture>> = Object.free
 /**
  * An architecture by name, or written out as hidden layers separated by
  * spaces or commas: `c<filters>[k<kernel>][s<stride>]` is a conv (kernel 1,
- * stride 1 by default), `d<kernel>[s<stride>]` a depthwise conv; e.g.
- * mask-fomo is "c8k3s2 d3s2 c24 d3 c32 d3s2 c48 d5 c48 d5 c48"; the shipped
- * model's is SHIPPED_RUN.arch in models/cli/recipe.ts.
+ * stride 1 by default), `d<kernel>[s<stride>]` a depthwise conv, and layers
+ * in parentheses form a residual block (its input is added to its output);
+ * e.g. mask-fomo is "c8k3s2 d3s2 c24 d3 c32 d3s2 c48 d5 c48 d5 c48"; the
+ * shipped model's is SHIPPED_RUN.arch in models/cli/recipe.ts.
  * Both heads follow.
  */
 export function architectureFrom(nameOrLayers: string): Architecture {
   const named = ARCHITECTURES[nameOrLayers];
   if (named) return named;
-  const tokens = nameOrLayers.split(/[\s,]+/).filter((t) => t.length > 0);
-  const layers = tokens.map((token): Layer => {
+  const tokens = nameOrLayers.replace(/([()])/g, " $1 ").split(/[\s,]+/).filter((t) => t.length > 0);
+  const layers: Layer[] = [];
+  let blockStart = -1;
+  for (const token of tokens) {
+    if (token === "(") {
+      if (blockStart >= 0) throw new Error("architecture: residual blocks do not nest");
+      blockStart = layers.length;
+      continue;
+    }
+    if (token === ")") {
+      if (blockStart < 0) throw new Error("architecture: \")\" closes no residual block");
+      if (blockStart === layers.length) throw new Error("architecture: an empty residual block");
+      layers.push(Object.freeze({ ...(layers.pop() as Layer), residualFrom: blockStart }));
+      blockStart = -1;
+      continue;
+    }
     const convMatch = /^c(\d+)(?:k(\d+))?(?:s(\d+))?$/.exec(token);
-    if (convMatch) return conv(Number(convMatch[1]), Number(convMatch[2] ?? 1), Number(convMatch[3] ?? 1));
     const dwMatch = /^d(\d+)(?:s(\d+))?$/.exec(token);
-    if (dwMatch) return dw(Number(dwMatch[1]), Number(dwMatch[2] ?? 1));
-    throw new Error(`architecture: "${token}" is neither a known name (${Object.keys(ARCHITECTURES).join(", ")}) nor a layer like c16k3s2 or d5s2`);
-  });
+    if (convMatch) layers.push(conv(Number(convMatch[1]), Number(convMatch[2] ?? 1), Number(convMatch[3] ?? 1)));
+    else if (dwMatch) layers.push(dw(Number(dwMatch[1]), Number(dwMatch[2] ?? 1)));
+    else throw new Error(`architecture: "${token}" is neither a known name (${Object.keys(ARCHITECTURES).join(", ")}) nor a layer like c16k3s2 or d5s2`);
+  }
+  if (blockStart >= 0) throw new Error("architecture: a residual block is not closed");
   if (layers.length === 0) throw new Error("architecture: no layers");
-  const arch: Architecture = Object.freeze({ name: tokens.join(" "), inputSize: INPUT_SIZE, classes: CLASS_COUNT, sizeHead: true, layers: Object.freeze(layers) });
-  layerShapes(arch); // throws unless the grid comes out 12x12
+  const arch: Architecture = Object.freeze({ name: canonicalName(layers), inputSize: INPUT_SIZE, classes: CLASS_COUNT, sizeHead: true, layers: Object.freeze(layers) });
+  layerShapes(arch); // throws unless the grid comes out 12x12 and every block keeps its shape
   return arch;
+}
+
+/** The layers written out as architectureFrom reads them. */
+function canonicalName(layers: readonly Layer[]): string {
+  const opens = new Set(layers.flatMap((layer) => (layer.residualFrom === undefined ? [] : [layer.residualFrom])));
+  return layers
+    .map((layer, i) => {
+      const stride = layer.stride > 1 ? `s${layer.stride}` : "";
+      const text = layer.kind === "conv" ? `c${layer.filters}${layer.kernel > 1 ? `k${layer.kernel}` : ""}${stride}` : `d${layer.kernel}${stride}`;
+      return `${opens.has(i) ? "(" : ""}${text}${layer.residualFrom === undefined ? "" : ")"}`;
+    })
+    .join(" ");
 }
 
 export type LayerRole = "hidden" | "classes" | "size";
@@ -142,6 +177,12 @@ export function layerShapes(arch: Architecture): LayerShape[] {
   let channels = 1;
   for (const layer of arch.layers) {
     const shape = shapeOf("hidden", layer, size, channels);
+    if (layer.residualFrom !== undefined) {
+      const first = shapes[layer.residualFrom];
+      if (!first || first.inSize !== shape.outSize || first.inChannels !== shape.outChannels) {
+        throw new Error(`${arch.name}: residual block ${layer.residualFrom}..${shapes.length} turns ${first?.inSize}x${first?.inSize}x${first?.inChannels} into ${shape.outSize}x${shape.outSize}x${shape.outChannels}; a residual block keeps its shape`);
+      }
+    }
     shapes.push(shape);
     size = shape.outSize;
     channels = shape.outChannels;

@@ -85,24 +85,23 @@ export class Network {
 
   /**
    * Every layer's output in layerShapes order: hidden layers after their
-   * activation, heads before any (class logits; size logits before the sigmoid).
+   * activation (and after the residual sum, for a layer that closes a block),
+   * heads before any (class logits; size logits before the sigmoid).
    */
   activations(input: tf.Tensor4D): tf.Tensor4D[] {
     const outputs: tf.Tensor4D[] = [];
-    let x = input;
+    const hiddenInputs: tf.Tensor4D[] = [];
     let hidden = input;
     this.shapes.forEach((shape, i) => {
       const { layer } = shape;
-      const source = shape.role === "hidden" ? x : hidden;
+      if (shape.role === "hidden") hiddenInputs.push(hidden);
       const y =
         layer.kind === "conv"
-          ? tf.conv2d(source, this.kernels[i], layer.stride, "same")
-          : tf.depthwiseConv2d(source, this.kernels[i], layer.stride, "same");
-      const out = layer.activation === "relu6" ? biasRelu6(y, this.biases[i]) : (tf.add(y, this.biases[i]) as tf.Tensor4D);
-      if (shape.role === "hidden") {
-        x = out;
-        hidden = out;
-      }
+          ? tf.conv2d(hidden, this.kernels[i], layer.stride, "same")
+          : tf.depthwiseConv2d(hidden, this.kernels[i], layer.stride, "same");
+      let out = layer.activation === "relu6" ? biasRelu6(y, this.biases[i]) : (tf.add(y, this.biases[i]) as tf.Tensor4D);
+      if (layer.residualFrom !== undefined) out = tf.add(out, hiddenInputs[layer.residualFrom]);
+      if (shape.role === "hidden") hidden = out;
       outputs.push(out);
     });
     return outputs;

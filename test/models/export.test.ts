@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
 import { loadModel } from "../../hosts/node/interpreter/index.js";
-import { MASK_FOMO_TINY, layerShapes, totalMacs } from "../../models/train/architecture.js";
+import { MASK_FOMO_TINY, architectureFrom, layerShapes, totalMacs, type Architecture } from "../../models/train/architecture.js";
 import { Network } from "../../models/train/network.js";
 import { quantizeModel, INPUT_SCALE, INPUT_ZERO_POINT, SOFTMAX_SCALE, SOFTMAX_ZERO_POINT, type Range } from "../../models/export/quantize.js";
 import { cArray, writeTflite } from "../../models/export/tflite-writer.js";
@@ -29,7 +29,13 @@ function images(count: number, seed: number): { q: Int8Array[]; f: Float32Array 
   return { q, f };
 }
 
-describe("models/export: int8 quantization and the .tflite writer", () => {
+// The CI-sized network, and one of the same size with two residual blocks (ADD).
+const CASES: readonly { architecture: Architecture; ops: Record<string, number> }[] = [
+  { architecture: MASK_FOMO_TINY, ops: { CONV_2D: 5, DEPTHWISE_CONV_2D: 2, SOFTMAX: 1, LOGISTIC: 1 } },
+  { architecture: architectureFrom("c4k3s2 d3s2 c8 (d3 c8) d3s2 (d3 c8)"), ops: { CONV_2D: 6, DEPTHWISE_CONV_2D: 4, ADD: 2, SOFTMAX: 1, LOGISTIC: 1 } },
+];
+
+for (const { architecture, ops } of CASES) describe(`models/export: int8 quantization and the .tflite writer (${architecture.name})`, () => {
   let network: Network;
   let bytes: Uint8Array;
   let floatProbs: Float32Array;
@@ -38,7 +44,7 @@ describe("models/export: int8 quantization and the .tflite writer", () => {
 
   before(async () => {
     await tf.setBackend("cpu");
-    network = Network.create(MASK_FOMO_TINY, 7, [0.9, 0.05, 0.05]);
+    network = Network.create(architecture, 7, [0.9, 0.05, 0.05]);
     // Non-zero biases so that they are exercised too.
     network.biases.forEach((b, i) => b.assign(tf.randomUniform(b.shape, -0.2, 0.2, "float32", 100 + i)));
     const data = images(6, 3);
@@ -57,9 +63,9 @@ describe("models/export: int8 quantization and the .tflite writer", () => {
   it("writes a TFLite flatbuffer (identifier TFL3) that the host interpreter loads, with the expected figures", () => {
     assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), "TFL3");
     const model = loadModel(bytes, { name: "tiny" });
-    assert.deepEqual(model.info.ops, { CONV_2D: 5, DEPTHWISE_CONV_2D: 2, SOFTMAX: 1, LOGISTIC: 1 });
-    assert.equal(model.info.macs, totalMacs(MASK_FOMO_TINY));
-    assert.equal(model.info.parameters, layerShapes(MASK_FOMO_TINY).reduce((sum, s) => sum + s.params, 0));
+    assert.deepEqual(model.info.ops, ops);
+    assert.equal(model.info.macs, totalMacs(architecture));
+    assert.equal(model.info.parameters, layerShapes(architecture).reduce((sum, s) => sum + s.params, 0));
     assert.deepEqual(model.input.shape, [1, 96, 96, 1]);
     assert.ok(Math.abs(model.input.scale - INPUT_SCALE) < 1e-9);
     assert.equal(model.input.zeroPoint, INPUT_ZERO_POINT);
