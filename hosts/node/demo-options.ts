@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { TRACKER_DEFAULTS } from "../../src/track/tracker.js";
 
 /** A command-line mistake: the demo prints it with the usage and exits with code 2. */
 export class UsageError extends Error {
@@ -6,6 +7,18 @@ export class UsageError extends Error {
     super(message);
     this.name = "UsageError";
   }
+}
+
+/**
+ * How long held images' people need to leave: every track ends (unseen for
+ * longer than maxGapMs) and the tracker forgets where static faces stood
+ * (staticMemoryMs).
+ */
+export const LEAVE_MS = Math.max(TRACKER_DEFAULTS.maxGapMs, TRACKER_DEFAULTS.staticMemoryMs);
+
+/** Empty frames after each held image by default: LEAVE_MS, plus one frame. */
+export function defaultGapFrames(fps: number): number {
+  return Math.ceil((LEAVE_MS * fps) / 1000) + 1;
 }
 
 export const DEMO_USAGE = `Usage: npm start -- [options]
@@ -20,7 +33,7 @@ Options:
   --fps N          camera frames per second of camera time (default 5, as on the board)
   --hold S         seconds each image stays in view (default 4 for the demo, one frame with --frames)
   --gap S          seconds of empty scene after each held image (default: long enough for its
-                   people to leave, 10.2 s at 5 fps; none when images are single frames)
+                   people to leave, ${LEAVE_MS / 1000} s and one frame; none when images are single frames)
   --photos N       the demo: use the first N photos of the sequence
   --config FILE    device configuration (JSON) over the demo's own, e.g. {"windowMinutes": 30}
   --model FILE     the model to run (default models/mask-model.tflite)

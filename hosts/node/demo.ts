@@ -9,11 +9,10 @@ import type { BatchRecord } from "../../src/batch/record.js";
 import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/config.js";
 import type { Camera, Log } from "../../src/interfaces/index.js";
-import { TRACKER_DEFAULTS } from "../../src/track/tracker.js";
 import { Collector } from "../../collector/server.js";
 import { loadModel } from "./interpreter/index.js";
 import { ConsoleLog } from "./console-log.js";
-import { DEMO_USAGE, parseDemoArgs, UsageError, type DemoOptions } from "./demo-options.js";
+import { DEMO_USAGE, defaultGapFrames, parseDemoArgs, UsageError, type DemoOptions } from "./demo-options.js";
 import { buildSummary, formatSummary, fullyDelivered } from "./demo-summary.js";
 import { FileStore } from "./file-store.js";
 import { flush, runCamera } from "./host-run.js";
@@ -171,10 +170,8 @@ function planSource(options: DemoOptions): SourcePlan {
   const files = source.kind === "frames" ? listImagesOrRefuse(source.folder) : demoPhotos(options.photos);
   const holdDefault = source.kind === "demo" ? DEMO_HOLD_SECONDS : 0;
   const holdFrames = Math.max(1, Math.round((options.holdSeconds ?? holdDefault) * fps));
-  // Held images get enough empty frames after them for their people to leave: every track ends
-  // (unseen for longer than maxGapMs) and the tracker forgets where static faces stood (staticMemoryMs).
-  const leaveMs = Math.max(TRACKER_DEFAULTS.maxGapMs, TRACKER_DEFAULTS.staticMemoryMs);
-  const gapFrames = options.gapSeconds !== undefined ? Math.round(options.gapSeconds * fps) : holdFrames > 1 ? Math.ceil((leaveMs * fps) / 1000) + 1 : 0;
+  // Held images get enough empty frames after them for their people to leave.
+  const gapFrames = options.gapSeconds !== undefined ? Math.round(options.gapSeconds * fps) : holdFrames > 1 ? defaultGapFrames(fps) : 0;
   const description =
     source.kind === "demo"
       ? `${files.length} held-out photos of ../shared/data/face-mask, each ${holdFrames} frames in view + ${gapFrames} empty`

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_START, parseDemoArgs, UsageError } from "../../hosts/node/demo-options.js";
+import { DEFAULT_START, DEMO_USAGE, LEAVE_MS, defaultGapFrames, parseDemoArgs, UsageError } from "../../hosts/node/demo-options.js";
+import { TRACKER_DEFAULTS } from "../../src/track/tracker.js";
 
 describe("hosts/node: demo options", () => {
   it("defaults to the demo sequence at 5 fps from the default start", () => {
@@ -19,6 +20,13 @@ describe("hosts/node: demo options", () => {
     assert.equal(options.gapSeconds, 0);
     assert.equal(options.json, true);
     assert.equal(options.configFile, "c.json");
+  });
+
+  it("by default leaves held images' people time to leave, and says how long in the help", () => {
+    assert.ok(LEAVE_MS > TRACKER_DEFAULTS.maxGapMs, "the static-spot memory (10 s) outlasts a track's 2 s");
+    assert.equal(defaultGapFrames(5), 51); // 10 s at 5 fps, and one frame more
+    assert.ok((defaultGapFrames(2) - 1) * 500 >= LEAVE_MS && (defaultGapFrames(30) - 1) * (1000 / 30) >= LEAVE_MS);
+    assert.match(DEMO_USAGE, new RegExp(`people to leave, ${LEAVE_MS / 1000} s and one frame`));
   });
 
   it("reads --video", () => {
