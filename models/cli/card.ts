@@ -41,6 +41,8 @@ interface TrainLog {
     /** Hard negative mining (absent: none). */
     mining?: MiningOptions;
     focalGamma?: number;
+    /** Weight of the mask / no_mask term of the class loss (absent in logs of older runs: 1). */
+    classWeight?: number;
     emaDecay?: number;
     /** Gradient worker threads (absent in logs of older runs: 1). */
     workers?: number;
@@ -130,6 +132,9 @@ async function main(): Promise<void> {
       : "";
   const extras = [
     (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
+    (trainLog.options.classWeight ?? 1) !== 1
+      ? `the mask / no_mask term of a face cell's loss weighted ${trainLog.options.classWeight} beside its face-or-background term`
+      : "",
     (trainLog.options.emaDecay ?? 0) > 0 ? `weight averaging (decay ${trainLog.options.emaDecay} per step)` : "",
   ].filter((x) => x.length > 0);
 

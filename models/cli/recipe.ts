@@ -45,6 +45,7 @@ export const SHIPPED_RUN: Omit<TrainCommandOptions, "out" | "dataDir" | "verbose
   mining: { ...DEFAULT_MINING_OPTIONS, share: 0.35 },
   samples: { ...DEFAULT_SAMPLE_OPTIONS, scaleRange: [0.45, 1.5] as const },
   focalGamma: 0,
+  classWeight: 1,
   workers: 2,
   emaDecay: 0.999,
 });

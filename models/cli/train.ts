@@ -4,7 +4,7 @@
  *                    [--seed 1] [--out .data/train] [--data ../shared/data/face-mask]
  *                    [--train-photos N] [--val-photos N] [--init FLOAT_MODEL.json]
  *                    [--mine-share 0.25] [--mine-from 4] [--mine-threshold 0.5]
- *                    [--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--workers N] [--ema DECAY]
+ *                    [--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY]
  *                    [--mosaic SHARE] [--mosaic-widths LO,HI]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
  * OUT/last-model.json, OUT/train-log.json and OUT/curves.png.
@@ -28,7 +28,7 @@ import { Args, isMain, runMain } from "./args.js";
 const USAGE =
   "usage: npm run train -- [--arch NAME] [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N] [--out DIR] " +
   "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE] [--mine-share X] [--mine-from EPOCH] [--mine-threshold P] " +
-  "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--workers N] [--ema DECAY] " +
+  "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY] " +
   "[--mosaic SHARE] [--mosaic-widths LO,HI]";
 
 /** Best validation face F1 over the thresholds tried, with its threshold. */
@@ -86,6 +86,8 @@ export interface TrainCommandOptions {
   /** How samples are drawn; DEFAULT_SAMPLE_OPTIONS when absent. */
   readonly samples?: SampleOptions;
   readonly focalGamma?: number;
+  /** Weight of the mask / no_mask term of the class loss (1: plain cross-entropy); see weightedLoss. */
+  readonly classWeight?: number;
   /** Gradient worker threads (1: the main thread alone). */
   readonly workers?: number;
   /** Weight averaging decay per step (0: none). */
@@ -121,6 +123,7 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
     samples: o.samples ?? DEFAULT_SAMPLE_OPTIONS,
     mining: o.mining,
     focalGamma: o.focalGamma ?? 0,
+    classWeight: o.classWeight ?? 1,
     workers: o.workers ?? 1,
     emaDecay: o.emaDecay ?? 0,
   };
@@ -192,7 +195,7 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
 async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), USAGE).only([
     "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
-    "mine-share", "mine-from", "mine-threshold", "weights", "scales", "face-share", "focal", "workers", "ema",
+    "mine-share", "mine-from", "mine-threshold", "weights", "scales", "face-share", "focal", "class-weight", "workers", "ema",
     "mosaic", "mosaic-widths",
   ]);
   const pair = (key: string, fallback: readonly [number, number]): [number, number] => {
@@ -233,6 +236,7 @@ async function main(): Promise<void> {
       targetWeights: { mask, noMask },
     },
     focalGamma: args.number("focal", 0),
+    classWeight: args.number("class-weight", 1),
     workers: args.number("workers", 1),
     emaDecay: args.number("ema", 0),
   });

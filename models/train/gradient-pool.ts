@@ -11,7 +11,7 @@ import type { Architecture } from "./architecture.js";
 import type { PartGradients } from "./gradients.js";
 import type { StepAnswer, StepRequest } from "./gradient-worker.js";
 import type { Network } from "./network.js";
-import type { LossDenominators } from "./validation.js";
+import type { LossDenominators, LossOptions } from "./validation.js";
 import type { Batch } from "../data/samples.js";
 import { GRID_SIZE, INPUT_SIZE } from "./architecture.js";
 
@@ -34,13 +34,13 @@ function part(batch: Batch, start: number, n: number): Batch {
 export class GradientPool {
   readonly #workers: Worker[];
   readonly #architecture: Architecture;
-  readonly #focalGamma: number;
+  readonly #loss: LossOptions;
   #failure: Error | null = null;
 
-  constructor(count: number, architecture: Architecture, focalGamma: number) {
+  constructor(count: number, architecture: Architecture, loss: LossOptions) {
     if (!(count >= 1)) throw new Error("gradient pool: at least one worker");
     this.#architecture = architecture;
-    this.#focalGamma = focalGamma;
+    this.#loss = loss;
     this.#workers = Array.from({ length: count }, () => {
       const worker = new Worker(WORKER);
       worker.on("error", (error) => (this.#failure ??= error));
@@ -64,7 +64,7 @@ export class GradientPool {
     const answers = this.#workers.map((worker, k) => {
       const start = Math.floor((k * batch.size) / count);
       const end = Math.floor(((k + 1) * batch.size) / count);
-      const request: StepRequest = { architecture: this.#architecture, focalGamma: this.#focalGamma, weights, part: part(batch, start, end - start), denominators };
+      const request: StepRequest = { architecture: this.#architecture, loss: this.#loss, weights, part: part(batch, start, end - start), denominators };
       return new Promise<{ loss: number; gradients: Float32Array[] }>((resolve, reject) => {
         const onExit = (code: number): void => reject(this.#failure ?? new Error(`gradient worker exited (code ${code})`));
         worker.once("exit", onExit);

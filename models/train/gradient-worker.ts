@@ -9,13 +9,13 @@ import { type Architecture, layerShapes } from "./architecture.js";
 import { useWasmBackend } from "./backend.js";
 import { partGradients } from "./gradients.js";
 import { Network, kernelShapeOf } from "./network.js";
-import type { LossDenominators } from "./validation.js";
+import type { LossDenominators, LossOptions } from "./validation.js";
 import type { Batch } from "../data/samples.js";
 
 /** What the pool sends for one step. */
 export interface StepRequest {
   readonly architecture: Architecture;
-  readonly focalGamma: number;
+  readonly loss: LossOptions;
   /** Every variable's values, in the order of Network.variables. */
   readonly weights: Float32Array[];
   readonly part: Batch;
@@ -48,7 +48,7 @@ port.on("message", (request: StepRequest) => {
   ready
     .then(() => {
       const net = networkWith(request.architecture, request.weights);
-      const { loss, gradients } = partGradients(net, request.part, 0, request.part.size, request.denominators, request.focalGamma);
+      const { loss, gradients } = partGradients(net, request.part, 0, request.part.size, request.denominators, request.loss);
       port.postMessage({ loss, gradients } satisfies StepAnswer, gradients.map((g) => g.buffer as ArrayBuffer));
     })
     .catch((error: unknown) => port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies StepAnswer));

@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { INPUT_SIZE } from "./architecture.js";
 import type { Network } from "./network.js";
-import { type LossDenominators, targetTensors, weightedLoss } from "./validation.js";
+import { type LossDenominators, type LossOptions, targetTensors, weightedLoss } from "./validation.js";
 import type { Batch } from "../data/samples.js";
 
 /** Gradients in the order of Network.variables, and the part's loss (a share of the whole batch's). */
@@ -15,14 +15,14 @@ export interface PartGradients {
 }
 
 /** Gradients of samples [start, start + n) of `batch`, the loss divided by the whole batch's denominators. */
-export function partGradients(network: Network, batch: Batch, start: number, n: number, denominators: LossDenominators, focalGamma: number): PartGradients {
+export function partGradients(network: Network, batch: Batch, start: number, n: number, denominators: LossDenominators, lossOptions: LossOptions): PartGradients {
   const tile = INPUT_SIZE * INPUT_SIZE;
   const variables = network.variables;
   // Tensors out of tidy, data read after: tidy walks every element of a typed array it returns.
   const { value, grads } = tf.tidy(() => {
     const x = tf.tensor4d(batch.pixels.subarray(start * tile, (start + n) * tile), [n, INPUT_SIZE, INPUT_SIZE, 1]);
     const targets = targetTensors(batch, start, n);
-    return tf.variableGrads(() => weightedLoss(network.heads(x), targets, focalGamma, denominators), variables);
+    return tf.variableGrads(() => weightedLoss(network.heads(x), targets, lossOptions, denominators), variables);
   });
   const loss = value.dataSync()[0];
   const gradients = variables.map((v) => grads[v.name].dataSync() as Float32Array);

@@ -4,7 +4,7 @@ import type { Architecture } from "./architecture.js";
 import { Network } from "./network.js";
 import { type LabelledPhoto, type SampleOptions, SamplePicker, allocateBatch } from "../data/samples.js";
 import { Random } from "../data/random.js";
-import { type ValidationResult, type ValidationSet, lossDenominators, validate } from "./validation.js";
+import { type LossOptions, type ValidationResult, type ValidationSet, lossDenominators, validate } from "./validation.js";
 import { GradientPool } from "./gradient-pool.js";
 import { type PartGradients, partGradients } from "./gradients.js";
 import { type MiningOptions, mineHardNegatives } from "./hard-negatives.js";
@@ -19,8 +19,10 @@ export interface TrainOptions {
   readonly samples: SampleOptions;
   /** Hard negative mining; none when absent. */
   readonly mining?: MiningOptions;
-  /** Focal loss exponent (0: plain weighted cross-entropy). */
+  /** Focal loss exponent on the face-or-background term (0 or absent: plain weighted cross-entropy). */
   readonly focalGamma?: number;
+  /** Weight of the mask / no_mask term beside the face-or-background term (1 or absent: plain 3-class cross-entropy); see weightedLoss. */
+  readonly classWeight?: number;
   /** Worker threads computing each batch's gradients in parts (1 or absent: the main thread alone). */
   readonly workers?: number;
   /**
@@ -94,8 +96,8 @@ export async function train(
   let step = 0;
   const miningRandom = new Random(options.seed ^ 0x6d696e65);
   let hardNegatives = 0;
-  const focalGamma = options.focalGamma ?? 0;
-  const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, focalGamma) : null;
+  const lossOptions: LossOptions = { focalGamma: options.focalGamma ?? 0, classWeight: options.classWeight ?? 1 };
+  const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, lossOptions) : null;
   const emaDecay = options.emaDecay ?? 0;
   const average = emaDecay > 0 ? Network.fromWeights(network.weights()) : null;
   /** The network that is validated, mines and is kept: the average when there is one. */
@@ -122,7 +124,7 @@ export async function train(
           if (filled) picker.fill(random, batch);
           result = await pending;
         } else {
-          result = partGradients(network, batch, 0, batch.size, denominators, focalGamma);
+          result = partGradients(network, batch, 0, batch.size, denominators, lossOptions);
         }
         const loss = result.loss;
         if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at step ${step}`);

@@ -82,25 +82,50 @@ export function buildValidationSet(photos: readonly LabelledPhoto[], shortSide =
 /** Weight of the size loss (mean absolute error of width / tile width) beside the class loss. */
 export const SIZE_LOSS_WEIGHT = 4;
 
+/** How the class loss weighs each cell's error. */
+export interface LossOptions {
+  /** Focal exponent on the face-or-background term (0: plain cross-entropy). */
+  readonly focalGamma: number;
+  /**
+   * Weight of a face cell's mask / no_mask term beside its face-or-background
+   * term (1: plain 3-class cross-entropy).
+   */
+  readonly classWeight: number;
+}
+
+export const PLAIN_CROSS_ENTROPY: LossOptions = Object.freeze({ focalGamma: 0, classWeight: 1 });
+
 /**
- * Mean weighted cross-entropy of logits [n,12,12,3] against class ids and
+ * Mean weighted class loss of logits [n,12,12,3] against class ids and
  * weights, plus SIZE_LOSS_WEIGHT x the weighted mean absolute size error when
- * the network has a size head. With `focalGamma` > 0 each cell's
- * cross-entropy is scaled by (1 - p)^gamma, p its probability of the right
- * class (focal loss: easy background cells count less).
+ * the network has a size head. A cell's 3-class cross-entropy is split into
+ * two terms that add up to it: face or background, -log P(face) (P(face) =
+ * 1 - P(background), what detection thresholds) or -log P(background); and
+ * on face cells, which kind of face, -log P(class | face). `classWeight`
+ * scales the second term: the protocol's face F1 depends only on the first.
+ * With `focalGamma` > 0 the first term is scaled by (1 - p)^gamma, p its
+ * probability of the right answer (focal loss: easy background cells count less).
  */
 export function weightedLoss(
   heads: { logits: tf.Tensor4D; sizes: tf.Tensor4D | null },
   targets: { classes: tf.Tensor; weights: tf.Tensor; sizes: tf.Tensor; sizeWeights: tf.Tensor },
-  focalGamma = 0,
+  loss: LossOptions = PLAIN_CROSS_ENTROPY,
   denominators?: LossDenominators,
 ): tf.Scalar {
   return tf.tidy(() => {
     const { logits } = heads;
+    const cellShape = logits.shape.slice(0, 3);
     const logProbs = tf.logSoftmax(logits);
-    const oneHot = tf.reshape(tf.oneHot(tf.reshape(targets.classes, [-1]) as tf.Tensor1D, 3), logits.shape);
-    const logP = tf.sum(tf.mul(oneHot, logProbs), -1);
-    const ce = focalGamma > 0 ? tf.mul(tf.neg(logP), tf.pow(tf.sub(1, tf.exp(logP)), focalGamma)) : tf.neg(logP);
+    const classes = tf.reshape(targets.classes, cellShape);
+    const oneHot = tf.oneHot(tf.reshape(classes, [-1]) as tf.Tensor1D, 3).reshape(logits.shape);
+    const logPClass = tf.sum(tf.mul(oneHot, logProbs), -1);
+    const logPBackground = tf.squeeze(tf.slice(logProbs, [0, 0, 0, 0], [-1, -1, -1, 1]), [3]);
+    const logPFace = tf.logSumExp(tf.slice(logProbs, [0, 0, 0, 1], [-1, -1, -1, 2]), -1);
+    const isFace = tf.cast(tf.greater(classes, 0), "float32");
+    const logPPresence = tf.add(tf.mul(isFace, logPFace), tf.mul(tf.sub(1, isFace), logPBackground));
+    const presence = loss.focalGamma > 0 ? tf.mul(tf.neg(logPPresence), tf.pow(tf.sub(1, tf.exp(logPPresence)), loss.focalGamma)) : tf.neg(logPPresence);
+    const kind = tf.mul(isFace, tf.sub(logPFace, logPClass));
+    const ce = tf.add(presence, tf.mul(kind, loss.classWeight));
     const classLoss = tf.div(tf.sum(tf.mul(ce, targets.weights)), denominators?.classes ?? tf.maximum(tf.sum(targets.weights), 1));
     if (!heads.sizes) return classLoss as tf.Scalar;
     const error = tf.abs(tf.sub(tf.reshape(heads.sizes, targets.sizes.shape), targets.sizes));
