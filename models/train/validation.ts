@@ -95,6 +95,17 @@ export interface LossOptions {
 
 export const PLAIN_CROSS_ENTROPY: LossOptions = Object.freeze({ focalGamma: 0, classWeight: 1 });
 
+/** Per cell: the face-or-background term (focal when asked) plus classWeight x the mask / no_mask term. */
+function splitLoss(logProbs: tf.Tensor4D, classes: tf.Tensor, logPClass: tf.Tensor, loss: LossOptions): tf.Tensor {
+  const logPBackground = tf.squeeze(tf.slice(logProbs, [0, 0, 0, 0], [-1, -1, -1, 1]), [3]);
+  const logPFace = tf.logSumExp(tf.slice(logProbs, [0, 0, 0, 1], [-1, -1, -1, 2]), -1);
+  const isFace = tf.cast(tf.greater(classes, 0), "float32");
+  const logPPresence = tf.add(tf.mul(isFace, logPFace), tf.mul(tf.sub(1, isFace), logPBackground));
+  const presence = loss.focalGamma > 0 ? tf.mul(tf.neg(logPPresence), tf.pow(tf.sub(1, tf.exp(logPPresence)), loss.focalGamma)) : tf.neg(logPPresence);
+  const kind = tf.mul(isFace, tf.sub(logPFace, logPClass));
+  return tf.add(presence, tf.mul(kind, loss.classWeight));
+}
+
 /**
  * Mean weighted class loss of logits [n,12,12,3] against class ids and
  * weights, plus SIZE_LOSS_WEIGHT x the weighted mean absolute size error when
@@ -114,18 +125,11 @@ export function weightedLoss(
 ): tf.Scalar {
   return tf.tidy(() => {
     const { logits } = heads;
-    const cellShape = logits.shape.slice(0, 3);
     const logProbs = tf.logSoftmax(logits);
-    const classes = tf.reshape(targets.classes, cellShape);
-    const oneHot = tf.oneHot(tf.reshape(classes, [-1]) as tf.Tensor1D, 3).reshape(logits.shape);
+    const oneHot = tf.reshape(tf.oneHot(tf.reshape(targets.classes, [-1]) as tf.Tensor1D, 3), logits.shape);
     const logPClass = tf.sum(tf.mul(oneHot, logProbs), -1);
-    const logPBackground = tf.squeeze(tf.slice(logProbs, [0, 0, 0, 0], [-1, -1, -1, 1]), [3]);
-    const logPFace = tf.logSumExp(tf.slice(logProbs, [0, 0, 0, 1], [-1, -1, -1, 2]), -1);
-    const isFace = tf.cast(tf.greater(classes, 0), "float32");
-    const logPPresence = tf.add(tf.mul(isFace, logPFace), tf.mul(tf.sub(1, isFace), logPBackground));
-    const presence = loss.focalGamma > 0 ? tf.mul(tf.neg(logPPresence), tf.pow(tf.sub(1, tf.exp(logPPresence)), loss.focalGamma)) : tf.neg(logPPresence);
-    const kind = tf.mul(isFace, tf.sub(logPFace, logPClass));
-    const ce = tf.add(presence, tf.mul(kind, loss.classWeight));
+    // The plain loss keeps the exact ops the shipped model was trained with (same float rounding, same model from the recipe).
+    const ce = loss.classWeight === 1 && loss.focalGamma === 0 ? tf.neg(logPClass) : splitLoss(logProbs, tf.reshape(targets.classes, logPClass.shape), logPClass, loss);
     const classLoss = tf.div(tf.sum(tf.mul(ce, targets.weights)), denominators?.classes ?? tf.maximum(tf.sum(targets.weights), 1));
     if (!heads.sizes) return classLoss as tf.Scalar;
     const error = tf.abs(tf.sub(tf.reshape(heads.sizes, targets.sizes.shape), targets.sizes));

@@ -51,6 +51,21 @@ describe("models/train: the class loss", () => {
     assert.ok(Math.abs(lossOf(logits, classes, weights, PLAIN_CROSS_ENTROPY) - expected) < 1e-5 * expected);
   });
 
+  it("by default computes exactly the ops the shipped model was trained with: gradients bit-identical to -log softmax[class]", () => {
+    const { logits, classes, weights } = randomCase(4);
+    const x = tf.tensor4d(logits, [2, 12, 12, 3]);
+    const targets = { classes: tf.tensor3d(classes, [2, 12, 12], "int32"), weights: tf.tensor3d(weights, [2, 12, 12]), sizes: tf.zeros([2, 12, 12]), sizeWeights: tf.zeros([2, 12, 12]) };
+    const denominators = { classes: 123.5, sizes: 1 };
+    const written = (l: tf.Tensor): tf.Tensor => {
+      const oneHot = tf.reshape(tf.oneHot(tf.reshape(targets.classes, [-1]) as tf.Tensor1D, 3), l.shape);
+      const crossEntropy = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(l)), -1));
+      return tf.div(tf.sum(tf.mul(crossEntropy, targets.weights)), denominators.classes);
+    };
+    const expected = tf.grad(written)(x).dataSync();
+    const actual = tf.grad((l: tf.Tensor) => weightedLoss({ logits: l as tf.Tensor4D, sizes: null }, targets, undefined, denominators))(x).dataSync();
+    assert.deepEqual(Array.from(actual), Array.from(expected));
+  });
+
   it("with class weight 0, sees only P(face) on face cells: moving probability between mask and no_mask changes nothing", () => {
     const { logits, classes, weights } = randomCase(2);
     const moved = [...logits];
