@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
 import { useWasmBackend } from "../../models/train/backend.js";
-import { type LossOptions, PLAIN_CROSS_ENTROPY, weightedLoss } from "../../models/train/validation.js";
+import { type LossOptions, PLAIN_CROSS_ENTROPY, targetTensors, weightedLoss } from "../../models/train/validation.js";
 import { Random } from "../../models/data/random.js";
 
 const CELLS = 2 * 12 * 12;
@@ -15,16 +15,13 @@ function randomCase(seed: number): { logits: number[]; classes: Int32Array; weig
   return { logits, classes, weights };
 }
 
+/** The two tiles' target tensors, without size targets. */
+function targetsOf(classes: Int32Array, weights: Float32Array): ReturnType<typeof targetTensors> {
+  return targetTensors({ classes, weights, sizes: new Float32Array(CELLS), sizeWeights: new Float32Array(CELLS) }, 0, 2);
+}
+
 function lossOf(logits: readonly number[], classes: Int32Array, weights: Float32Array, options: LossOptions): number {
-  return tf.tidy(() => {
-    const targets = {
-      classes: tf.tensor3d(classes, [2, 12, 12], "int32"),
-      weights: tf.tensor3d(weights, [2, 12, 12]),
-      sizes: tf.zeros([2, 12, 12]),
-      sizeWeights: tf.zeros([2, 12, 12]),
-    };
-    return weightedLoss({ logits: tf.tensor4d(logits as number[], [2, 12, 12, 3]), sizes: null }, targets, options).dataSync()[0];
-  });
+  return tf.tidy(() => weightedLoss({ logits: tf.tensor4d(logits as number[], [2, 12, 12, 3]), sizes: null }, targetsOf(classes, weights), options).dataSync()[0]);
 }
 
 /** The weighted mean 3-class cross-entropy, written out cell by cell. */
@@ -53,16 +50,18 @@ describe("models/train: the class loss", () => {
 
   it("by default computes exactly the ops the shipped model was trained with: gradients bit-identical to -log softmax[class]", () => {
     const { logits, classes, weights } = randomCase(4);
-    const x = tf.tensor4d(logits, [2, 12, 12, 3]);
-    const targets = { classes: tf.tensor3d(classes, [2, 12, 12], "int32"), weights: tf.tensor3d(weights, [2, 12, 12]), sizes: tf.zeros([2, 12, 12]), sizeWeights: tf.zeros([2, 12, 12]) };
     const denominators = { classes: 123.5, sizes: 1 };
-    const written = (l: tf.Tensor): tf.Tensor => {
-      const oneHot = tf.reshape(tf.oneHot(tf.reshape(targets.classes, [-1]) as tf.Tensor1D, 3), l.shape);
-      const crossEntropy = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(l)), -1));
-      return tf.div(tf.sum(tf.mul(crossEntropy, targets.weights)), denominators.classes);
-    };
-    const expected = tf.grad(written)(x).dataSync();
-    const actual = tf.grad((l: tf.Tensor) => weightedLoss({ logits: l as tf.Tensor4D, sizes: null }, targets, undefined, denominators))(x).dataSync();
+    const [expected, actual] = tf.tidy(() => {
+      const x = tf.tensor4d(logits, [2, 12, 12, 3]);
+      const targets = targetsOf(classes, weights);
+      const written = (l: tf.Tensor): tf.Tensor => {
+        const oneHot = tf.reshape(tf.oneHot(tf.reshape(targets.classes, [-1]) as tf.Tensor1D, 3), l.shape);
+        const crossEntropy = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(l)), -1));
+        return tf.div(tf.sum(tf.mul(crossEntropy, targets.weights)), denominators.classes);
+      };
+      const byLoss = (l: tf.Tensor): tf.Tensor => weightedLoss({ logits: l as tf.Tensor4D, sizes: null }, targets, undefined, denominators);
+      return [tf.grad(written)(x).dataSync(), tf.grad(byLoss)(x).dataSync()];
+    });
     assert.deepEqual(Array.from(actual), Array.from(expected));
   });
 
