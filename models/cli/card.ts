@@ -20,6 +20,7 @@ import { metricsTable } from "../eval/report.js";
 import { FaceF1Bootstrap, bootstrapReport, signedPoints } from "../eval/bootstrap.js";
 import { layerShapes, type Architecture } from "../train/architecture.js";
 import type { MiningOptions } from "../train/hard-negatives.js";
+import type { CropSchedule } from "../train/trainer.js";
 import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
 import { Args, isMain, runMain } from "./args.js";
 import { AIZOO_MODEL_PATH } from "./eval.js";
@@ -46,6 +47,8 @@ interface TrainLog {
     emaDecay?: number;
     /** Gradient worker threads (absent in logs of older runs: 1). */
     workers?: number;
+    /** Smaller crops for the first epochs (absent: whole 96x96 samples throughout). */
+    crop?: CropSchedule;
   };
   /** Wall time from the start of training to the last epoch (absent in logs of older runs). */
   readonly minutes?: number;
@@ -130,6 +133,13 @@ async function main(): Promise<void> {
   that one of its faces is ${sampling.mosaicFaceWidth[0]}–${sampling.mosaicFaceWidth[1]} px wide (log-uniform): photos of a single close face
   also teach the small faces a doorway camera sees. A face cut by a seam is "don't care" unless half of it shows.`
       : "";
+  const crop = trainLog.options.crop;
+  const cropLine =
+    crop && crop.epochs > 0
+      ? `\n- Smaller crops first (models/train/crop-batch.ts): for epochs 1–${crop.epochs} each sample is cut to a ${crop.side}x${crop.side} window
+  on the 8-px cells (placed to keep as many of its face cells as a window can), which trains the same fully convolutional
+  weights at ${share((crop.side / 96) ** 2)} of the arithmetic; whole 96x96 samples after that.`
+      : "";
   const extras = [
     (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
     (trainLog.options.classWeight ?? 1) !== 1
@@ -181,7 +191,7 @@ Validation photos choose the checkpoint and the operating point; the test photos
 - Samples: 96x96 crops of training photos at a random scale, log-uniform in ${sampling.scaleRange[0]}–${sampling.scaleRange[1]}x the evaluation
   scale, cut with the device's own tile arithmetic; ${share(sampling.faceCentred)} centred near a face
   (${share(sampling.noMaskShare)} of those on a no_mask face, to balance the classes), the rest anywhere. Cheap-sensor augmentation:
-  ${sampling.augment ? "exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip" : "none"}.${mosaicLine}${miningLine}
+  ${sampling.augment ? "exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip" : "none"}.${mosaicLine}${miningLine}${cropLine}
 - Targets: the cell holding a face's center carries its class (loss weight ${sampling.targetWeights.mask} mask, ${sampling.targetWeights.noMask} no_mask,
   1 background); the inner half of a face's box is "don't care"; faces under 7 px or less than half
   visible are "don't care"; widths are an L1 target on the face's inner cells.

@@ -5,7 +5,7 @@
  *                    [--train-photos N] [--val-photos N] [--init FLOAT_MODEL.json]
  *                    [--mine-share 0.25] [--mine-from 4] [--mine-threshold 0.5]
  *                    [--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY]
- *                    [--mosaic SHARE] [--mosaic-widths LO,HI]
+ *                    [--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
  * OUT/last-model.json, OUT/train-log.json and OUT/curves.png.
  */
@@ -16,7 +16,7 @@ import { architectureFrom, totalMacs } from "../train/architecture.js";
 import { useWasmBackend } from "../train/backend.js";
 import { renderCurves } from "../train/curves.js";
 import { Network, floatModelFromJson, floatModelToJson } from "../train/network.js";
-import { type EpochRecord, train } from "../train/trainer.js";
+import { type CropSchedule, type EpochRecord, train } from "../train/trainer.js";
 import { DEFAULT_MINING_OPTIONS, type MiningOptions } from "../train/hard-negatives.js";
 import { buildValidationSet } from "../train/validation.js";
 import { SHARED_DATA_DIR } from "../data/dataset.js";
@@ -29,7 +29,7 @@ const USAGE =
   "usage: npm run train -- [--arch NAME] [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N] [--out DIR] " +
   "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE] [--mine-share X] [--mine-from EPOCH] [--mine-threshold P] " +
   "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY] " +
-  "[--mosaic SHARE] [--mosaic-widths LO,HI]";
+  "[--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS]";
 
 /** Best validation face F1 over the thresholds tried, with its threshold. */
 export function bestF1(record: EpochRecord): { f1: number; threshold: number } {
@@ -92,6 +92,8 @@ export interface TrainCommandOptions {
   readonly workers?: number;
   /** Weight averaging decay per step (0: none). */
   readonly emaDecay?: number;
+  /** SIDE-px crops of each sample for the first EPOCHS epochs (none when absent). */
+  readonly crop?: CropSchedule;
   /** Print the progress bar and per-epoch lines (default true). */
   readonly verbose?: boolean;
 }
@@ -126,6 +128,7 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
     classWeight: o.classWeight ?? 1,
     workers: o.workers ?? 1,
     emaDecay: o.emaDecay ?? 0,
+    ...(o.crop && o.crop.epochs > 0 ? { crop: o.crop } : {}),
   };
   say(
     `${architecture.name}: ${totalMacs(architecture).toLocaleString("en-US")} MACs; ${trainPhotos.length} training photos, ` +
@@ -196,7 +199,7 @@ async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), USAGE).only([
     "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
     "mine-share", "mine-from", "mine-threshold", "weights", "scales", "face-share", "focal", "class-weight", "workers", "ema",
-    "mosaic", "mosaic-widths",
+    "mosaic", "mosaic-widths", "crop",
   ]);
   const pair = (key: string, fallback: readonly [number, number]): [number, number] => {
     const text = args.string(key);
@@ -207,6 +210,7 @@ async function main(): Promise<void> {
   };
   const defaults = DEFAULT_SAMPLE_OPTIONS;
   const [mask, noMask] = pair("weights", [defaults.targetWeights.mask, defaults.targetWeights.noMask]);
+  const [cropSide, cropEpochs] = pair("crop", [96, 1]);
   const trainPhotos = args.string("train-photos");
   const valPhotos = args.string("val-photos");
   await trainModel({
@@ -239,6 +243,7 @@ async function main(): Promise<void> {
     classWeight: args.number("class-weight", 1),
     workers: args.number("workers", 1),
     emaDecay: args.number("ema", 0),
+    ...(args.string("crop") === undefined ? {} : { crop: { side: cropSide, epochs: cropEpochs } }),
   });
 }
 

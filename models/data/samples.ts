@@ -163,10 +163,12 @@ export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = Object.freeze({
   mosaicFaceWidth: [8, 28] as const,
 });
 
-/** A batch in the layout the trainer feeds tfjs: targets [size, 12, 12] each. */
+/** A batch in the layout the trainer feeds tfjs: targets [size, side / 8, side / 8] each. */
 export interface Batch extends TargetArrays {
   readonly size: number;
-  /** [size, 96, 96, 1], pixel / 255. */
+  /** Pixels per side of each sample: 96 (a tile) unless the batch was cropped (models/train/crop-batch.ts). */
+  readonly side?: number;
+  /** [size, side, side, 1], pixel / 255. */
   readonly pixels: Float32Array;
 }
 

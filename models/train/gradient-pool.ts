@@ -13,21 +13,23 @@ import type { StepAnswer, StepRequest } from "./gradient-worker.js";
 import type { Network } from "./network.js";
 import type { LossDenominators, LossOptions } from "./validation.js";
 import type { Batch } from "../data/samples.js";
-import { GRID_SIZE, INPUT_SIZE } from "./architecture.js";
+import { CELL_SIZE, INPUT_SIZE } from "./architecture.js";
 
 const WORKER = new URL("./gradient-worker.js", import.meta.url);
-const CELLS = GRID_SIZE * GRID_SIZE;
-const TILE = INPUT_SIZE * INPUT_SIZE;
 
 /** Samples [start, start + n) of a batch, copied. */
 function part(batch: Batch, start: number, n: number): Batch {
+  const side = batch.side ?? INPUT_SIZE;
+  const tile = side * side;
+  const cells = (side / CELL_SIZE) ** 2;
   return {
     size: n,
-    pixels: batch.pixels.slice(start * TILE, (start + n) * TILE),
-    classes: batch.classes.slice(start * CELLS, (start + n) * CELLS),
-    weights: batch.weights.slice(start * CELLS, (start + n) * CELLS),
-    sizes: batch.sizes.slice(start * CELLS, (start + n) * CELLS),
-    sizeWeights: batch.sizeWeights.slice(start * CELLS, (start + n) * CELLS),
+    side,
+    pixels: batch.pixels.slice(start * tile, (start + n) * tile),
+    classes: batch.classes.slice(start * cells, (start + n) * cells),
+    weights: batch.weights.slice(start * cells, (start + n) * cells),
+    sizes: batch.sizes.slice(start * cells, (start + n) * cells),
+    sizeWeights: batch.sizeWeights.slice(start * cells, (start + n) * cells),
   };
 }
 

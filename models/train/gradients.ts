@@ -3,7 +3,7 @@
  * main thread and in the gradient workers (models/train/gradient-worker.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { INPUT_SIZE } from "./architecture.js";
+import { CELL_SIZE, INPUT_SIZE } from "./architecture.js";
 import type { Network } from "./network.js";
 import { type LossDenominators, type LossOptions, targetTensors, weightedLoss } from "./validation.js";
 import type { Batch } from "../data/samples.js";
@@ -16,12 +16,13 @@ export interface PartGradients {
 
 /** Gradients of samples [start, start + n) of `batch`, the loss divided by the whole batch's denominators. */
 export function partGradients(network: Network, batch: Batch, start: number, n: number, denominators: LossDenominators, lossOptions: LossOptions): PartGradients {
-  const tile = INPUT_SIZE * INPUT_SIZE;
+  const side = batch.side ?? INPUT_SIZE;
+  const tile = side * side;
   const variables = network.variables;
   // Tensors out of tidy, data read after: tidy walks every element of a typed array it returns.
   const { value, grads } = tf.tidy(() => {
-    const x = tf.tensor4d(batch.pixels.subarray(start * tile, (start + n) * tile), [n, INPUT_SIZE, INPUT_SIZE, 1]);
-    const targets = targetTensors(batch, start, n);
+    const x = tf.tensor4d(batch.pixels.subarray(start * tile, (start + n) * tile), [n, side, side, 1]);
+    const targets = targetTensors(batch, start, n, side / CELL_SIZE);
     return tf.variableGrads(() => weightedLoss(network.heads(x), targets, lossOptions, denominators), variables);
   });
   const loss = value.dataSync()[0];

@@ -8,6 +8,8 @@ import { type LossOptions, type ValidationResult, type ValidationSet, lossDenomi
 import { GradientPool } from "./gradient-pool.js";
 import { type PartGradients, partGradients } from "./gradients.js";
 import { type MiningOptions, mineHardNegatives } from "./hard-negatives.js";
+import { CELL_SIZE, INPUT_SIZE } from "./architecture.js";
+import { allocateCroppedBatch, cropBatch } from "./crop-batch.js";
 
 export interface TrainOptions {
   readonly architecture: Architecture;
@@ -31,6 +33,17 @@ export interface TrainOptions {
    * average.
    */
   readonly emaDecay?: number;
+  /**
+   * Smaller crops for the first epochs (see crop-batch.ts): `side` px
+   * windows of each sample for epochs 1..`epochs`, whole 96x96 samples after.
+   * Absent or 0 epochs: whole samples throughout.
+   */
+  readonly crop?: CropSchedule;
+}
+
+export interface CropSchedule {
+  readonly side: number;
+  readonly epochs: number;
 }
 
 export interface EpochRecord {
@@ -92,6 +105,9 @@ export async function train(
   const network = initial ?? Network.create(options.architecture, options.seed, headPrior(picker, options.seed));
   const optimizer = new ScheduledAdam(options.learningRate);
   const batch = allocateBatch(options.batchSize);
+  const cropping = options.crop && options.crop.epochs > 0 ? { epochs: options.crop.epochs, batch: allocateCroppedBatch(options.batchSize, options.crop.side) } : null;
+  // Its own stream, so runs without crops draw exactly what they drew before.
+  const cropRandom = new Random(options.seed ^ 0x63726f70);
   const totalSteps = options.epochs * options.stepsPerEpoch;
   let step = 0;
   const miningRandom = new Random(options.seed ^ 0x6d696e65);
@@ -115,16 +131,21 @@ export async function train(
       let filled = false;
       for (let i = 0; i < options.stepsPerEpoch; i++, step++) {
         if (!filled) picker.fill(random, batch);
-        const denominators = lossDenominators(batch, 0, batch.size);
+        let stepBatch = batch;
+        if (cropping && epoch <= cropping.epochs) {
+          cropBatch(batch, cropping.batch, cropRandom);
+          stepBatch = cropping.batch;
+        }
+        const denominators = lossDenominators(stepBatch, 0, stepBatch.size, (stepBatch.side ?? INPUT_SIZE) / CELL_SIZE);
         let result: PartGradients;
         if (pool) {
-          const pending = pool.gradients(network, batch, denominators);
+          const pending = pool.gradients(network, stepBatch, denominators);
           // The pool has copied the batch: draw the next one while the workers compute (same order of draws).
           filled = i + 1 < options.stepsPerEpoch;
           if (filled) picker.fill(random, batch);
           result = await pending;
         } else {
-          result = partGradients(network, batch, 0, batch.size, denominators, lossOptions);
+          result = partGradients(network, stepBatch, 0, stepBatch.size, denominators, lossOptions);
         }
         const loss = result.loss;
         if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at step ${step}`);

@@ -148,20 +148,27 @@ export interface LossDenominators {
   readonly sizes: number;
 }
 
-export function lossDenominators(targets: TargetArrays, start: number, n: number): LossDenominators {
+export function lossDenominators(targets: TargetArrays, start: number, n: number, grid = GRID_SIZE): LossDenominators {
   let classes = 0;
   let sizes = 0;
-  for (let i = start * CELLS; i < (start + n) * CELLS; i++) {
+  const cells = grid * grid;
+  for (let i = start * cells; i < (start + n) * cells; i++) {
     classes += targets.weights[i];
     sizes += targets.sizeWeights[i];
   }
   return { classes: Math.max(classes, 1), sizes: Math.max(sizes, 1) };
 }
 
-/** Target tensors [n, 12, 12] of cells [start, start + n) of `targets`. */
-export function targetTensors(targets: TargetArrays, start: number, n: number): { classes: tf.Tensor; weights: tf.Tensor; sizes: tf.Tensor; sizeWeights: tf.Tensor } {
-  const shape: [number, number, number] = [n, GRID_SIZE, GRID_SIZE];
-  const range = [start * CELLS, (start + n) * CELLS] as const;
+/** Target tensors [n, grid, grid] of samples [start, start + n) of `targets`. */
+export function targetTensors(
+  targets: TargetArrays,
+  start: number,
+  n: number,
+  grid = GRID_SIZE,
+): { classes: tf.Tensor; weights: tf.Tensor; sizes: tf.Tensor; sizeWeights: tf.Tensor } {
+  const shape: [number, number, number] = [n, grid, grid];
+  const cells = grid * grid;
+  const range = [start * cells, (start + n) * cells] as const;
   return {
     classes: tf.tensor3d(targets.classes.subarray(...range), shape, "int32"),
     weights: tf.tensor3d(targets.weights.subarray(...range), shape),
