@@ -172,11 +172,13 @@ export interface Batch extends TargetArrays {
   readonly pixels: Float32Array;
 }
 
-export function allocateBatch(size: number): Batch {
-  const cells = GRID_SIZE * GRID_SIZE;
+/** An empty batch of `size` samples of `side` px (96, a tile, unless a trainer crops; see models/train/crop-batch.ts). */
+export function allocateBatch(size: number, side = INPUT_SIZE): Batch {
+  const cells = (side / CELL_SIZE) ** 2;
   return {
     size,
-    pixels: new Float32Array(size * INPUT_SIZE * INPUT_SIZE),
+    side,
+    pixels: new Float32Array(size * side * side),
     classes: new Int32Array(size * cells),
     weights: new Float32Array(size * cells),
     sizes: new Float32Array(size * cells),

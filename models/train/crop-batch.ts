@@ -1,13 +1,13 @@
 /**
  * Smaller training crops for the early epochs: the network is fully
- * convolutional, so a 64x64 window of a 96x96 sample (aligned to the 8-px
- * cells, its targets the matching 8x8 cells) trains the same weights at
- * 44% of the arithmetic. Each window is placed to keep as many of the
+ * convolutional, so a 72x72 window of a 96x96 sample (aligned to the 8-px
+ * cells, its targets the matching 9x9 cells) trains the same weights at
+ * 56% of the arithmetic. Each window is placed to keep as many of the
  * sample's face cells as any window can (the face a sample was drawn around
  * may sit anywhere in it), and at random among those.
  */
 import { CELL_SIZE, GRID_SIZE, INPUT_SIZE } from "./architecture.js";
-import type { Batch } from "../data/samples.js";
+import { type Batch, allocateBatch } from "../data/samples.js";
 import type { Random } from "../data/random.js";
 
 /** An empty batch of `size` samples of `side` pixels (a multiple of the 8-px cell, at most 96). */
@@ -15,16 +15,7 @@ export function allocateCroppedBatch(size: number, side: number): Batch {
   if (!(Number.isInteger(side / CELL_SIZE) && side >= CELL_SIZE && side <= INPUT_SIZE)) {
     throw new RangeError(`crop side ${side}: a multiple of ${CELL_SIZE} from ${CELL_SIZE} to ${INPUT_SIZE}`);
   }
-  const cells = (side / CELL_SIZE) ** 2;
-  return {
-    size,
-    side,
-    pixels: new Float32Array(size * side * side),
-    classes: new Int32Array(size * cells),
-    weights: new Float32Array(size * cells),
-    sizes: new Float32Array(size * cells),
-    sizeWeights: new Float32Array(size * cells),
-  };
+  return allocateBatch(size, side);
 }
 
 /** Copies a window of each 96x96 sample of `from` into `into` (same size, smaller side). */
