@@ -18,7 +18,7 @@ import { MaskModelDetector, evaluate, type PhotoDetector } from "../eval/evaluat
 import type { Metrics } from "../eval/protocol.js";
 import { metricsTable } from "../eval/report.js";
 import { FaceF1Bootstrap, bootstrapReport, signedPoints } from "../eval/bootstrap.js";
-import { layerShapes, type Architecture } from "../train/architecture.js";
+import { INPUT_SIZE, layerShapes, type Architecture } from "../train/architecture.js";
 import type { MiningOptions } from "../train/hard-negatives.js";
 import type { CropSchedule } from "../train/trainer.js";
 import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     crop && crop.epochs > 0
       ? `\n- Smaller crops first (models/train/crop-batch.ts): for epochs 1–${crop.epochs} each sample is cut to a ${crop.side}x${crop.side} window
   on the 8-px cells (placed to keep as many of its face cells as a window can), which trains the same fully convolutional
-  weights at ${share((crop.side / 96) ** 2)} of the arithmetic; whole 96x96 samples after that.`
+  weights at ${share((crop.side / INPUT_SIZE) ** 2)} of the arithmetic; whole ${INPUT_SIZE}x${INPUT_SIZE} samples after that.`
       : "";
   const extras = [
     (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
