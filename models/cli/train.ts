@@ -210,7 +210,8 @@ async function main(): Promise<void> {
   };
   const defaults = DEFAULT_SAMPLE_OPTIONS;
   const [mask, noMask] = pair("weights", [defaults.targetWeights.mask, defaults.targetWeights.noMask]);
-  const [cropSide, cropEpochs] = pair("crop", [96, 1]);
+  // The pair's fallback only shows in its error message: no --crop, no crops.
+  const crop = args.string("crop") === undefined ? undefined : pair("crop", [72, 60]);
   const trainPhotos = args.string("train-photos");
   const valPhotos = args.string("val-photos");
   await trainModel({
@@ -243,7 +244,7 @@ async function main(): Promise<void> {
     classWeight: args.number("class-weight", 1),
     workers: args.number("workers", 1),
     emaDecay: args.number("ema", 0),
-    ...(args.string("crop") === undefined ? {} : { crop: { side: cropSide, epochs: cropEpochs } }),
+    ...(crop ? { crop: { side: crop[0], epochs: crop[1] } } : {}),
   });
 }
 

@@ -167,7 +167,7 @@ export const DEFAULT_SAMPLE_OPTIONS: SampleOptions = Object.freeze({
 export interface Batch extends TargetArrays {
   readonly size: number;
   /** Pixels per side of each sample: 96 (a tile) unless the batch was cropped (models/train/crop-batch.ts). */
-  readonly side?: number;
+  readonly side: number;
   /** [size, side, side, 1], pixel / 255. */
   readonly pixels: Float32Array;
 }

@@ -20,8 +20,8 @@ export function allocateCroppedBatch(size: number, side: number): Batch {
 
 /** Copies a window of each 96x96 sample of `from` into `into` (same size, smaller side). */
 export function cropBatch(from: Batch, into: Batch, random: Random): void {
-  const side = into.side ?? INPUT_SIZE;
-  if ((from.side ?? INPUT_SIZE) !== INPUT_SIZE) throw new RangeError("cropBatch: the source batch must hold 96x96 samples");
+  const side = into.side;
+  if (from.side !== INPUT_SIZE) throw new RangeError("cropBatch: the source batch must hold 96x96 samples");
   if (into.size !== from.size) throw new RangeError(`cropBatch: ${from.size} samples into room for ${into.size}`);
   const grid = side / CELL_SIZE;
   const positions = GRID_SIZE - grid + 1;

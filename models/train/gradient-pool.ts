@@ -13,13 +13,13 @@ import type { StepAnswer, StepRequest } from "./gradient-worker.js";
 import type { Network } from "./network.js";
 import type { LossDenominators, LossOptions } from "./validation.js";
 import type { Batch } from "../data/samples.js";
-import { CELL_SIZE, INPUT_SIZE } from "./architecture.js";
+import { CELL_SIZE } from "./architecture.js";
 
 const WORKER = new URL("./gradient-worker.js", import.meta.url);
 
 /** Samples [start, start + n) of a batch, copied. */
 function part(batch: Batch, start: number, n: number): Batch {
-  const side = batch.side ?? INPUT_SIZE;
+  const side = batch.side;
   const tile = side * side;
   const cells = (side / CELL_SIZE) ** 2;
   return {

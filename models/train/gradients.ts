@@ -3,7 +3,7 @@
  * main thread and in the gradient workers (models/train/gradient-worker.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { CELL_SIZE, INPUT_SIZE } from "./architecture.js";
+import { CELL_SIZE } from "./architecture.js";
 import type { Network } from "./network.js";
 import { type LossDenominators, type LossOptions, targetTensors, weightedLoss } from "./validation.js";
 import type { Batch } from "../data/samples.js";
@@ -16,7 +16,7 @@ export interface PartGradients {
 
 /** Gradients of samples [start, start + n) of `batch`, the loss divided by the whole batch's denominators. */
 export function partGradients(network: Network, batch: Batch, start: number, n: number, denominators: LossDenominators, lossOptions: LossOptions): PartGradients {
-  const side = batch.side ?? INPUT_SIZE;
+  const side = batch.side;
   const tile = side * side;
   const variables = network.variables;
   // Tensors out of tidy, data read after: tidy walks every element of a typed array it returns.

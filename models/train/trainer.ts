@@ -8,7 +8,7 @@ import { type LossOptions, type ValidationResult, type ValidationSet, lossDenomi
 import { GradientPool } from "./gradient-pool.js";
 import { type PartGradients, partGradients } from "./gradients.js";
 import { type MiningOptions, mineHardNegatives } from "./hard-negatives.js";
-import { CELL_SIZE, INPUT_SIZE } from "./architecture.js";
+import { CELL_SIZE } from "./architecture.js";
 import { allocateCroppedBatch, cropBatch } from "./crop-batch.js";
 
 export interface TrainOptions {
@@ -136,7 +136,7 @@ export async function train(
           cropBatch(batch, cropping.batch, cropRandom);
           stepBatch = cropping.batch;
         }
-        const denominators = lossDenominators(stepBatch, 0, stepBatch.size, (stepBatch.side ?? INPUT_SIZE) / CELL_SIZE);
+        const denominators = lossDenominators(stepBatch, 0, stepBatch.size, stepBatch.side / CELL_SIZE);
         let result: PartGradients;
         if (pool) {
           const pending = pool.gradients(network, stepBatch, denominators);
