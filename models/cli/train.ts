@@ -6,6 +6,7 @@
  *                    [--mine-share 0.25] [--mine-from 4] [--mine-threshold 0.5]
  *                    [--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY]
  *                    [--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS]
+ *                    [--teacher FLOAT_MODEL_JSON [--distill WEIGHT,TEMPERATURE]]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
  * OUT/last-model.json, OUT/train-log.json and OUT/curves.png.
  */
@@ -29,7 +30,7 @@ const USAGE =
   "usage: npm run train -- [--arch NAME] [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N] [--out DIR] " +
   "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE] [--mine-share X] [--mine-from EPOCH] [--mine-threshold P] " +
   "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY] " +
-  "[--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS]";
+  "[--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS] [--teacher FLOAT_MODEL_JSON [--distill WEIGHT,TEMPERATURE]]";
 
 /** Best validation face F1 over the thresholds tried, with its threshold. */
 export function bestF1(record: EpochRecord): { f1: number; threshold: number } {
@@ -94,6 +95,8 @@ export interface TrainCommandOptions {
   readonly emaDecay?: number;
   /** SIDE-px crops of each sample for the first EPOCHS epochs (none when absent). */
   readonly crop?: CropSchedule;
+  /** Distil from this teacher (a `train` output's float-model.json); none when absent. */
+  readonly teacher?: { readonly path: string; readonly weight: number; readonly temperature: number };
   /** Print the progress bar and per-epoch lines (default true). */
   readonly verbose?: boolean;
 }
@@ -129,7 +132,12 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
     workers: o.workers ?? 1,
     emaDecay: o.emaDecay ?? 0,
     ...(o.crop && o.crop.epochs > 0 ? { crop: o.crop } : {}),
+    ...(o.teacher
+      ? { distillation: { teacher: floatModelFromJson(readFileSync(o.teacher.path, "utf8"), o.teacher.path), weight: o.teacher.weight, temperature: o.teacher.temperature } }
+      : {}),
   };
+  // The log names the teacher's file, not its weights.
+  const logged = { ...options, architecture: architecture.name, distillation: o.teacher };
   say(
     `${architecture.name}: ${totalMacs(architecture).toLocaleString("en-US")} MACs; ${trainPhotos.length} training photos, ` +
       `${valPhotos.length} validation photos (${validation?.tileCount ?? 0} tiles); loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s; ` +
@@ -183,7 +191,7 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
           writeFileSync(join(o.out, "float-model.json"), weights);
         }
         const minutes = (Date.now() - started) / 60000;
-        writeFileSync(join(o.out, "train-log.json"), JSON.stringify({ options: { ...options, architecture: architecture.name }, minutes, log }, null, 1));
+        writeFileSync(join(o.out, "train-log.json"), JSON.stringify({ options: logged, minutes, log }, null, 1));
         writeFileSync(join(o.out, "curves.png"), curvesPng(log));
         if (verbose && record.epoch < options.epochs) bar.start(total, record.epoch * options.stepsPerEpoch, { loss: smoothed.toFixed(4), epoch: record.epoch + 1 });
       },
@@ -199,7 +207,7 @@ async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), USAGE).only([
     "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
     "mine-share", "mine-from", "mine-threshold", "weights", "scales", "face-share", "focal", "class-weight", "workers", "ema",
-    "mosaic", "mosaic-widths", "crop",
+    "mosaic", "mosaic-widths", "crop", "teacher", "distill",
   ]);
   const pair = (key: string, fallback: readonly [number, number]): [number, number] => {
     const text = args.string(key);
@@ -212,6 +220,9 @@ async function main(): Promise<void> {
   const [mask, noMask] = pair("weights", [defaults.targetWeights.mask, defaults.targetWeights.noMask]);
   // The pair's fallback only shows in its error message: no --crop, no crops.
   const crop = args.string("crop") === undefined ? undefined : pair("crop", [72, 60]);
+  const teacherPath = args.string("teacher");
+  if (teacherPath === undefined && args.string("distill") !== undefined) throw new Error("--distill needs --teacher");
+  const [distillWeight, temperature] = pair("distill", [1, 2]);
   const trainPhotos = args.string("train-photos");
   const valPhotos = args.string("val-photos");
   await trainModel({
@@ -245,6 +256,7 @@ async function main(): Promise<void> {
     workers: args.number("workers", 1),
     emaDecay: args.number("ema", 0),
     ...(crop ? { crop: { side: crop[0], epochs: crop[1] } } : {}),
+    ...(teacherPath === undefined ? {} : { teacher: { path: teacherPath, weight: distillWeight, temperature } }),
   });
 }
 

@@ -8,6 +8,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { Architecture } from "./architecture.js";
+import type { Distillation } from "./distillation.js";
 import type { PartGradients } from "./gradients.js";
 import type { StepAnswer, StepRequest } from "./gradient-worker.js";
 import type { Network } from "./network.js";
@@ -37,12 +38,15 @@ export class GradientPool {
   readonly #workers: Worker[];
   readonly #architecture: Architecture;
   readonly #loss: LossOptions;
+  /** Sent with each worker's first request, then dropped. */
+  #distillation: Distillation | undefined;
   #failure: Error | null = null;
 
-  constructor(count: number, architecture: Architecture, loss: LossOptions) {
+  constructor(count: number, architecture: Architecture, loss: LossOptions, distillation?: Distillation) {
     if (!(count >= 1)) throw new Error("gradient pool: at least one worker");
     this.#architecture = architecture;
     this.#loss = loss;
+    this.#distillation = distillation;
     this.#workers = Array.from({ length: count }, () => {
       const worker = new Worker(WORKER);
       worker.on("error", (error) => (this.#failure ??= error));
@@ -63,10 +67,19 @@ export class GradientPool {
     if (this.#failure) return Promise.reject(this.#failure);
     const weights = network.variables.map((v) => v.dataSync() as Float32Array);
     const count = this.#workers.length;
+    const distillation = this.#distillation;
+    this.#distillation = undefined;
     const answers = this.#workers.map((worker, k) => {
       const start = Math.floor((k * batch.size) / count);
       const end = Math.floor(((k + 1) * batch.size) / count);
-      const request: StepRequest = { architecture: this.#architecture, loss: this.#loss, weights, part: part(batch, start, end - start), denominators };
+      const request: StepRequest = {
+        architecture: this.#architecture,
+        loss: this.#loss,
+        weights,
+        part: part(batch, start, end - start),
+        denominators,
+        ...(distillation ? { distillation } : {}),
+      };
       return new Promise<{ loss: number; gradients: Float32Array[] }>((resolve, reject) => {
         const onExit = (code: number): void => reject(this.#failure ?? new Error(`gradient worker exited (code ${code})`));
         worker.once("exit", onExit);

@@ -7,6 +7,7 @@ import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { type Architecture, layerShapes } from "./architecture.js";
 import { useWasmBackend } from "./backend.js";
+import { type Distillation, type Teacher, teacherFor } from "./distillation.js";
 import { partGradients } from "./gradients.js";
 import { Network, kernelShapeOf } from "./network.js";
 import type { LossDenominators, LossOptions } from "./validation.js";
@@ -20,11 +21,14 @@ export interface StepRequest {
   readonly weights: Float32Array[];
   readonly part: Batch;
   readonly denominators: LossDenominators;
+  /** The teacher, in a worker's first request only (the worker keeps it). */
+  readonly distillation?: Distillation;
 }
 
 export type StepAnswer = { readonly loss: number; readonly gradients: Float32Array[] } | { readonly error: string };
 
 let network: Network | undefined;
+let teacher: Teacher | undefined;
 
 /** The worker's network with these weights (kernels, then biases, as Network.variables orders them). */
 function networkWith(architecture: Architecture, weights: Float32Array[]): Network {
@@ -48,7 +52,8 @@ port.on("message", (request: StepRequest) => {
   ready
     .then(() => {
       const net = networkWith(request.architecture, request.weights);
-      const { loss, gradients } = partGradients(net, request.part, 0, request.part.size, request.denominators, request.loss);
+      if (request.distillation) teacher = teacherFor(request.distillation, net);
+      const { loss, gradients } = partGradients(net, request.part, 0, request.part.size, request.denominators, request.loss, teacher);
       port.postMessage({ loss, gradients } satisfies StepAnswer, gradients.map((g) => g.buffer as ArrayBuffer));
     })
     .catch((error: unknown) => port.postMessage({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies StepAnswer));

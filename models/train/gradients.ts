@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { CELL_SIZE } from "./architecture.js";
 import type { Network } from "./network.js";
+import { type Teacher, distillationLoss, teacherLogProbs } from "./distillation.js";
 import { type LossDenominators, type LossOptions, targetTensors, weightedLoss } from "./validation.js";
 import type { Batch } from "../data/samples.js";
 
@@ -14,8 +15,19 @@ export interface PartGradients {
   readonly gradients: Float32Array[];
 }
 
-/** Gradients of samples [start, start + n) of `batch`, the loss divided by the whole batch's denominators. */
-export function partGradients(network: Network, batch: Batch, start: number, n: number, denominators: LossDenominators, lossOptions: LossOptions): PartGradients {
+/**
+ * Gradients of samples [start, start + n) of `batch`, the loss divided by the
+ * whole batch's denominators; with a teacher, the loss adds its distillation term.
+ */
+export function partGradients(
+  network: Network,
+  batch: Batch,
+  start: number,
+  n: number,
+  denominators: LossDenominators,
+  lossOptions: LossOptions,
+  teacher?: Teacher,
+): PartGradients {
   const side = batch.side;
   const tile = side * side;
   const variables = network.variables;
@@ -23,7 +35,13 @@ export function partGradients(network: Network, batch: Batch, start: number, n: 
   const { value, grads } = tf.tidy(() => {
     const x = tf.tensor4d(batch.pixels.subarray(start * tile, (start + n) * tile), [n, side, side, 1]);
     const targets = targetTensors(batch, start, n, side / CELL_SIZE);
-    return tf.variableGrads(() => weightedLoss(network.heads(x), targets, lossOptions, denominators), variables);
+    const soft = teacher ? teacherLogProbs(teacher, x) : null;
+    return tf.variableGrads(() => {
+      const heads = network.heads(x);
+      const loss = weightedLoss(heads, targets, lossOptions, denominators);
+      if (!teacher || !soft) return loss;
+      return tf.add(loss, distillationLoss(heads.logits, soft, targets.weights, denominators.classes, teacher.weight, teacher.temperature)) as tf.Scalar;
+    }, variables);
   });
   const loss = value.dataSync()[0];
   const gradients = variables.map((v) => grads[v.name].dataSync() as Float32Array);

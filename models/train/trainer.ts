@@ -10,6 +10,7 @@ import { type PartGradients, partGradients } from "./gradients.js";
 import { type MiningOptions, mineHardNegatives } from "./hard-negatives.js";
 import { CELL_SIZE } from "./architecture.js";
 import { allocateCroppedBatch, cropBatch } from "./crop-batch.js";
+import { type Distillation, teacherFor } from "./distillation.js";
 
 export interface TrainOptions {
   readonly architecture: Architecture;
@@ -39,6 +40,8 @@ export interface TrainOptions {
    * Absent or 0 epochs: whole samples throughout.
    */
   readonly crop?: CropSchedule;
+  /** Distillation from a trained teacher (see distillation.ts); none when absent. */
+  readonly distillation?: Distillation;
 }
 
 export interface CropSchedule {
@@ -113,7 +116,9 @@ export async function train(
   const miningRandom = new Random(options.seed ^ 0x6d696e65);
   let hardNegatives = 0;
   const lossOptions: LossOptions = { focalGamma: options.focalGamma ?? 0, classWeight: options.classWeight ?? 1 };
-  const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, lossOptions) : null;
+  const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, lossOptions, options.distillation) : null;
+  // Built here even with a pool (whose workers build their own) so that a teacher that does not fit fails before the first step.
+  const teacher = options.distillation ? teacherFor(options.distillation, network) : undefined;
   const emaDecay = options.emaDecay ?? 0;
   const average = emaDecay > 0 ? Network.fromWeights(network.weights()) : null;
   /** The network that is validated, mines and is kept: the average when there is one. */
@@ -145,7 +150,7 @@ export async function train(
           if (filled) picker.fill(random, batch);
           result = await pending;
         } else {
-          result = partGradients(network, stepBatch, 0, stepBatch.size, denominators, lossOptions);
+          result = partGradients(network, stepBatch, 0, stepBatch.size, denominators, lossOptions, teacher);
         }
         const loss = result.loss;
         if (!Number.isFinite(loss)) throw new Error(`train: loss became ${loss} at step ${step}`);
@@ -171,6 +176,7 @@ export async function train(
     }
   } finally {
     await pool?.close();
+    teacher?.network.dispose();
     optimizer.dispose();
   }
   if (average) network.dispose();

@@ -7,24 +7,9 @@ import { GradientPool } from "../../models/train/gradient-pool.js";
 import { Network } from "../../models/train/network.js";
 import { train } from "../../models/train/trainer.js";
 import { PLAIN_CROSS_ENTROPY, lossDenominators } from "../../models/train/validation.js";
-import { DEFAULT_SAMPLE_OPTIONS, MASK, NO_MASK, type LabelledPhoto, allocateBatch } from "../../models/data/samples.js";
+import { DEFAULT_SAMPLE_OPTIONS, MASK, NO_MASK, type LabelledPhoto } from "../../models/data/samples.js";
 import { Random } from "../../models/data/random.js";
-
-/** A 96x96 batch whose pixels encode their own position, with face cells where asked. */
-function batchWith(faces: readonly (readonly [number, number, number])[][]): ReturnType<typeof allocateBatch> {
-  const batch = allocateBatch(faces.length);
-  batch.pixels.forEach((_, i) => (batch.pixels[i] = i / batch.pixels.length));
-  batch.weights.fill(1);
-  faces.forEach((cells, s) =>
-    cells.forEach(([gx, gy, cls]) => {
-      batch.classes[s * 144 + gy * 12 + gx] = cls;
-      batch.weights[s * 144 + gy * 12 + gx] = 10;
-      batch.sizes[s * 144 + gy * 12 + gx] = 0.25;
-      batch.sizeWeights[s * 144 + gy * 12 + gx] = 1;
-    }),
-  );
-  return batch;
-}
+import { batchWith } from "../support/grid-batch.js";
 
 describe("models/train: smaller training crops", () => {
   before(async () => {
