@@ -18,7 +18,8 @@ import { MaskModelDetector, evaluate, type PhotoDetector } from "../eval/evaluat
 import type { Metrics } from "../eval/protocol.js";
 import { metricsTable } from "../eval/report.js";
 import { FaceF1Bootstrap, bootstrapReport, signedPoints } from "../eval/bootstrap.js";
-import { INPUT_SIZE, layerShapes, type Architecture } from "../train/architecture.js";
+import { INPUT_SIZE, layerShapes, totalMacs, type Architecture } from "../train/architecture.js";
+import { floatModelFromJson } from "../train/network.js";
 import type { MiningOptions } from "../train/hard-negatives.js";
 import type { CropSchedule } from "../train/trainer.js";
 import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
@@ -49,6 +50,8 @@ interface TrainLog {
     workers?: number;
     /** Smaller crops for the first epochs (absent: whole 96x96 samples throughout). */
     crop?: CropSchedule;
+    /** The teacher distilled from (absent: none). */
+    distillation?: { path: string; weight: number; temperature: number };
   };
   /** Wall time from the start of training to the last epoch (absent in logs of older runs). */
   readonly minutes?: number;
@@ -140,6 +143,15 @@ async function main(): Promise<void> {
   on the 8-px cells (placed to keep as many of its face cells as a window can), which trains the same fully convolutional
   weights at ${share((crop.side / INPUT_SIZE) ** 2)} of the arithmetic; whole ${INPUT_SIZE}x${INPUT_SIZE} samples after that.`
       : "";
+  const distillation = trainLog.options.distillation;
+  const teacherArch = distillation ? floatModelFromJson(readFileSync(distillation.path, "utf8"), distillation.path).architecture : null;
+  const distillLine =
+    distillation && teacherArch
+      ? `\n- Distillation (models/train/distillation.ts; Hinton, Vinyals and Dean, 2015): besides the labels, each cell's loss
+  adds ${distillation.weight} x T² x the KL divergence from a larger network's class distribution to this one's, both softened at
+  temperature T = ${distillation.temperature}, with the same cell weights. The teacher, \`${distillation.path}\` (float weights, committed;
+  \`npm run model:recipe -- --teacher\`), is \`${teacherArch.name}\`: ${totalMacs(teacherArch).toLocaleString("en-US")} MACs, over the device budget; it runs only in training.`
+      : "";
   const extras = [
     (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
     (trainLog.options.classWeight ?? 1) !== 1
@@ -191,7 +203,7 @@ Validation photos choose the checkpoint and the operating point; the test photos
 - Samples: 96x96 crops of training photos at a random scale, log-uniform in ${sampling.scaleRange[0]}–${sampling.scaleRange[1]}x the evaluation
   scale, cut with the device's own tile arithmetic; ${share(sampling.faceCentred)} centred near a face
   (${share(sampling.noMaskShare)} of those on a no_mask face, to balance the classes), the rest anywhere. Cheap-sensor augmentation:
-  ${sampling.augment ? "exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip" : "none"}.${mosaicLine}${miningLine}${cropLine}
+  ${sampling.augment ? "exposure (gain), contrast, gamma, defocus blur, read noise, horizontal flip" : "none"}.${mosaicLine}${miningLine}${cropLine}${distillLine}
 - Targets: the cell holding a face's center carries its class (loss weight ${sampling.targetWeights.mask} mask, ${sampling.targetWeights.noMask} no_mask,
   1 background); the inner half of a face's box is "don't care"; faces under 7 px or less than half
   visible are "don't care"; widths are an L1 target on the face's inner cells.

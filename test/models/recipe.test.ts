@@ -15,7 +15,7 @@ describe("models: the whole recipe on a handful of photos (npm run model:recipe 
 
   after(() => rmSync(out, { recursive: true, force: true }));
 
-  it("trains one short epoch, exports an int8 .tflite + C array, and the host interpreter runs it", async () => {
+  it("trains a tiny teacher and a student distilled from it, one short epoch each, exports an int8 .tflite + C array, and the host interpreter runs it", async () => {
     const result = await runRecipe({ quick: true, out, dataDir: SHARED_DATA_DIR, verbose: false });
     const bytes = new Uint8Array(readFileSync(result.modelPath));
     assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), "TFL3");
@@ -27,5 +27,10 @@ describe("models: the whole recipe on a handful of photos (npm run model:recipe 
     assert.ok(result.validation.photos === 2, `evaluated ${result.validation.photos} photos`);
     assert.ok(readFileSync(result.modelPath.replace(/\.tflite$/, ".c"), "utf8").includes(`_len = ${bytes.length};`));
     assert.ok(readFileSync(join(out, "train", "curves.png")).subarray(1, 4).toString() === "PNG");
+    const teacher = JSON.parse(readFileSync(join(out, "teacher-model.json"), "utf8")) as { architecture: { name: string } };
+    assert.equal(teacher.architecture.name, "c8k3s2 d3s2 c12 d3s2 c12");
+    const log = JSON.parse(readFileSync(join(out, "train", "train-log.json"), "utf8")) as { options: { architecture: string; distillation?: { path: string } } };
+    assert.equal(log.options.architecture, "mask-fomo-tiny");
+    assert.equal(log.options.distillation?.path, join(out, "teacher-model.json"));
   });
 });
