@@ -5,7 +5,7 @@
  * Only training changes: the student keeps its architecture and MACs.
  */
 import * as tf from "@tensorflow/tfjs";
-import { layerShapes } from "./architecture.js";
+import { type LayerShape, layerShapes } from "./architecture.js";
 import { type FloatModel, Network } from "./network.js";
 
 /** What `train` needs to distil: the teacher's weights and the term's weight and temperature. */
@@ -30,12 +30,12 @@ export function teacherFor(distillation: Distillation, student: Network): Teache
   if (!(distillation.weight > 0) || !(distillation.temperature > 0)) {
     throw new RangeError(`distillation: weight and temperature must be positive, got ${distillation.weight} and ${distillation.temperature}`);
   }
-  const head = (shapes: ReturnType<typeof layerShapes>): string => {
+  const head = (shapes: readonly LayerShape[]): string => {
     const classes = shapes.find((s) => s.role === "classes");
     return classes ? `${classes.outSize}x${classes.outSize}x${classes.outChannels}` : "none";
   };
   const theirs = head(layerShapes(distillation.teacher.architecture));
-  const ours = head(student.shapes.slice());
+  const ours = head(student.shapes);
   if (theirs !== ours) throw new Error(`distillation: the teacher's class grid is ${theirs}, the student's ${ours}`);
   return { network: Network.fromWeights(distillation.teacher), weight: distillation.weight, temperature: distillation.temperature };
 }

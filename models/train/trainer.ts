@@ -116,9 +116,9 @@ export async function train(
   const miningRandom = new Random(options.seed ^ 0x6d696e65);
   let hardNegatives = 0;
   const lossOptions: LossOptions = { focalGamma: options.focalGamma ?? 0, classWeight: options.classWeight ?? 1 };
-  const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, lossOptions, options.distillation) : null;
-  // Built here even with a pool (whose workers build their own) so that a teacher that does not fit fails before the first step.
+  // Built even with a pool (whose workers build their own), and before it, so that a teacher that does not fit fails at once.
   const teacher = options.distillation ? teacherFor(options.distillation, network) : undefined;
+  const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, lossOptions, options.distillation) : null;
   const emaDecay = options.emaDecay ?? 0;
   const average = emaDecay > 0 ? Network.fromWeights(network.weights()) : null;
   /** The network that is validated, mines and is kept: the average when there is one. */
