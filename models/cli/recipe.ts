@@ -27,55 +27,52 @@ import { DEFAULT_SAMPLE_OPTIONS } from "../data/samples.js";
 type RunOptions = Omit<TrainCommandOptions, "out" | "dataDir" | "verbose">;
 
 /**
- * The teacher: the shipped network's layout at about 1.5 times its widths (4,437,504
- * MACs, 1.87 times the shipped network's, over the device budget; 77.1% validation face F1 int8 on its own),
- * trained like the shipped model but on 72x72 windows of the samples for its
- * first 60 epochs, to stay under the hour. Same as
- *   npm run train -- --arch "c24k4s4 c32 d3 c48 d5s2 c72 d5 c72 d5 c72" --epochs 90 --lr 0.006 --scales 0.45,1.5 --ema 0.999 --mine-share 0.35 --workers 2 --seed 3 --crop 72,60
+ * What the teacher and the shipped network are both trained with: 90 epochs
+ * at learning rate 0.006 (the cosine decay stretched over them), gradients
+ * on two worker threads (one per core, to stay under the hour), an
+ * exponential average of the weights (decay 0.999) that is validated and
+ * kept, hard negative mining from epoch 4 for 35% of each batch, crops skewed
+ * toward small faces (0.45–1.5x the evaluation scale).
  */
-export const TEACHER_RUN: RunOptions = Object.freeze({
-  arch: "c24k4s4 c32 d3 c48 d5s2 c72 d5 c72 d5 c72",
+const SCHEDULE = Object.freeze({
   epochs: 90,
   steps: 400,
   batch: 32,
   lr: 0.006,
-  seed: 3,
   mining: { ...DEFAULT_MINING_OPTIONS, share: 0.35 },
   samples: { ...DEFAULT_SAMPLE_OPTIONS, scaleRange: [0.45, 1.5] as const },
   focalGamma: 0,
   classWeight: 1,
   workers: 2,
   emaDecay: 0.999,
+});
+
+/**
+ * The teacher: the shipped network's layout at about 1.5 times its widths (4,437,504
+ * MACs, 1.87 times the shipped network's, over the device budget; 77.1% validation face F1 int8 on its own),
+ * on 72x72 windows of the samples for its first 60 epochs, to stay under the hour. Same as
+ *   npm run train -- --arch "c24k4s4 c32 d3 c48 d5s2 c72 d5 c72 d5 c72" --epochs 90 --lr 0.006 --scales 0.45,1.5 --ema 0.999 --mine-share 0.35 --workers 2 --seed 3 --crop 72,60
+ */
+export const TEACHER_RUN: RunOptions = Object.freeze({
+  ...SCHEDULE,
+  arch: "c24k4s4 c32 d3 c48 d5s2 c72 d5 c72 d5 c72",
+  seed: 3,
   crop: { side: 72, epochs: 60 },
 });
 
 /**
  * The run that made the shipped model (its train-log.json "options"): a
  * 16-filter 4x4/4 first layer and a 5x5 depthwise downsampling to the 12x12
- * grid, 90 epochs at learning rate 0.006 (the cosine decay stretched over
- * them), gradients on two worker threads (one per core, to stay under the
- * hour), an exponential average of the weights (decay 0.999) that is
- * validated and kept, hard negative mining from epoch 4 for 35% of each
- * batch, crops skewed toward small faces (0.45–1.5x the evaluation scale),
- * and distillation from the committed teacher (weight 1, temperature 2; see
+ * grid, distilled from the committed teacher (weight 1, temperature 2; see
  * models/train/distillation.ts). Validation face F1 int8 with seeds 1 and 3:
  * 76.7 / 76.2% (without the teacher 74.9 / 75.6%); seed 1, the better on
  * validation, is the one shipped. Same as
  *   npm run train -- --arch "c16k4s4 c24 d3 c32 d5s2 c52 d5 c48 d5 c48" --epochs 90 --lr 0.006 --scales 0.45,1.5 --ema 0.999 --mine-share 0.35 --workers 2 --seed 1 --teacher models/teacher-model.json --distill 1,2
  */
 export const SHIPPED_RUN: RunOptions = Object.freeze({
+  ...SCHEDULE,
   arch: "c16k4s4 c24 d3 c32 d5s2 c52 d5 c48 d5 c48",
-  epochs: 90,
-  steps: 400,
-  batch: 32,
-  lr: 0.006,
   seed: 1,
-  mining: { ...DEFAULT_MINING_OPTIONS, share: 0.35 },
-  samples: { ...DEFAULT_SAMPLE_OPTIONS, scaleRange: [0.45, 1.5] as const },
-  focalGamma: 0,
-  classWeight: 1,
-  workers: 2,
-  emaDecay: 0.999,
   teacher: { path: TEACHER_PATH, weight: 1, temperature: 2 },
 });
 

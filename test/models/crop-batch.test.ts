@@ -7,9 +7,9 @@ import { GradientPool } from "../../models/train/gradient-pool.js";
 import { Network } from "../../models/train/network.js";
 import { train } from "../../models/train/trainer.js";
 import { PLAIN_CROSS_ENTROPY, lossDenominators } from "../../models/train/validation.js";
-import { DEFAULT_SAMPLE_OPTIONS, MASK, NO_MASK, type LabelledPhoto } from "../../models/data/samples.js";
+import { DEFAULT_SAMPLE_OPTIONS, MASK, NO_MASK } from "../../models/data/samples.js";
 import { Random } from "../../models/data/random.js";
-import { batchWith } from "../support/grid-batch.js";
+import { batchWith, noisyPhotoWithOneFace } from "../support/grid-batch.js";
 
 describe("models/train: smaller training crops", () => {
   before(async () => {
@@ -72,11 +72,7 @@ describe("models/train: smaller training crops", () => {
   });
 
   it("trains with crops for the scheduled epochs reproducibly, and a schedule of 0 epochs trains exactly as none", async () => {
-    const random = new Random(7);
-    const width = 320;
-    const height = 240;
-    const pixels = Uint8Array.from({ length: width * height }, () => 90 + random.int(60));
-    const photo: LabelledPhoto = { name: "synthetic", image: { width, height, pixels }, faces: [{ x0: 60, y0: 50, x1: 90, y1: 85, cls: "mask" }] };
+    const photo = noisyPhotoWithOneFace();
     const options = { architecture: MASK_FOMO_TINY, epochs: 2, stepsPerEpoch: 3, batchSize: 4, learningRate: 0.003, seed: 11, samples: DEFAULT_SAMPLE_OPTIONS };
     const weightsOf = async (crop?: { side: number; epochs: number }): Promise<string> => {
       const losses: number[] = [];
