@@ -24,6 +24,7 @@ import type { MiningOptions } from "../train/hard-negatives.js";
 import type { CropSchedule } from "../train/trainer.js";
 import { DEFAULT_SAMPLE_OPTIONS, type SampleOptions } from "../data/samples.js";
 import { Args, isMain, runMain } from "./args.js";
+import type { TrainCommandOptions } from "./train.js";
 import { AIZOO_MODEL_PATH } from "./eval.js";
 import { MODEL_PATH } from "../paths.js";
 
@@ -51,7 +52,7 @@ interface TrainLog {
     /** Smaller crops for the first epochs (absent: whole 96x96 samples throughout). */
     crop?: CropSchedule;
     /** The teacher distilled from (absent: none). */
-    distillation?: { path: string; weight: number; temperature: number };
+    distillation?: TrainCommandOptions["teacher"];
   };
   /** Wall time from the start of training to the last epoch (absent in logs of older runs). */
   readonly minutes?: number;

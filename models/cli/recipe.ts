@@ -60,6 +60,9 @@ export const TEACHER_RUN: RunOptions = Object.freeze({
   crop: { side: 72, epochs: 60 },
 });
 
+/** How the shipped network learns from the teacher (see models/train/distillation.ts). */
+const DISTILLATION = Object.freeze({ weight: 1, temperature: 2 });
+
 /**
  * The run that made the shipped model (its train-log.json "options"): a
  * 16-filter 4x4/4 first layer and a 5x5 depthwise downsampling to the 12x12
@@ -73,12 +76,17 @@ export const SHIPPED_RUN: RunOptions = Object.freeze({
   ...SCHEDULE,
   arch: "c16k4s4 c24 d3 c32 d5s2 c52 d5 c48 d5 c48",
   seed: 1,
-  teacher: { path: TEACHER_PATH, weight: 1, temperature: 2 },
+  teacher: { path: TEACHER_PATH, ...DISTILLATION },
 });
 
 /** Both stages in miniature, for CI. */
 const QUICK_RUN: RunOptions = Object.freeze({ arch: "mask-fomo-tiny", epochs: 1, steps: 3, batch: 8, lr: 0.003, seed: 1, trainPhotos: 6, valPhotos: 2 });
 const QUICK_TEACHER_RUN: RunOptions = Object.freeze({ ...QUICK_RUN, arch: "c8k3s2 d3s2 c12 d3s2 c12" });
+
+/** Where the teacher stage writes the teacher's float weights and the student stage reads them. */
+export function teacherWeightsPath(o: { readonly quick: boolean; readonly out: string }): string {
+  return o.quick ? join(o.out, "teacher-model.json") : TEACHER_PATH;
+}
 
 export interface RecipeOptions {
   readonly quick: boolean;
@@ -108,9 +116,9 @@ export async function runRecipe(o: RecipeOptions): Promise<RecipeResult> {
 
 async function runStage(o: RecipeOptions, stage: "teacher" | "student", started: number): Promise<RecipeResult> {
   const floatDir = join(o.out, stage === "teacher" ? "teacher" : "train");
-  const teacherPath = o.quick ? join(o.out, "teacher-model.json") : TEACHER_PATH;
-  const run: RunOptions =
-    stage === "teacher" ? (o.quick ? QUICK_TEACHER_RUN : TEACHER_RUN) : o.quick ? { ...QUICK_RUN, teacher: { path: teacherPath, weight: 1, temperature: 2 } } : SHIPPED_RUN;
+  const teacherPath = teacherWeightsPath(o);
+  const quickStudent: RunOptions = { ...QUICK_RUN, teacher: { path: teacherPath, ...DISTILLATION } };
+  const run: RunOptions = stage === "teacher" ? (o.quick ? QUICK_TEACHER_RUN : TEACHER_RUN) : o.quick ? quickStudent : SHIPPED_RUN;
   const modelPath = stage === "teacher" ? join(floatDir, "teacher-model.tflite") : o.quick ? join(o.out, "mask-model.tflite") : MODEL_PATH;
   await trainModel({ ...run, out: floatDir, dataDir: o.dataDir, verbose: o.verbose });
   if (stage === "teacher") copyFileSync(join(floatDir, "float-model.json"), teacherPath);
@@ -143,7 +151,7 @@ async function main(): Promise<void> {
   const teacher = args.flag("teacher");
   const out = args.string("out", join(".data", quick ? "recipe-quick" : "recipe"));
   const result = await runRecipe({ quick, teacher, out, dataDir: args.string("data", SHARED_DATA_DIR) });
-  if (teacher) console.log(`teacher weights: ${quick ? join(out, "teacher-model.json") : TEACHER_PATH}`);
+  if (teacher) console.log(`teacher weights: ${teacherWeightsPath({ quick, out })}`);
   const m = result.validation;
   console.log(
     `${result.modelPath}: ${result.bytes} bytes, ${result.macs} MACs, arena ${result.arenaBytes} bytes; ` +

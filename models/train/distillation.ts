@@ -25,8 +25,8 @@ export interface Teacher {
   readonly temperature: number;
 }
 
-/** Builds the teacher network; throws when its output grid or classes differ from the student's. */
-export function teacherFor(distillation: Distillation, student: Network): Teacher {
+/** Throws when the teacher's output grid or classes differ from the student's, or the term's settings are not positive. */
+export function checkTeacher(distillation: Distillation, student: readonly LayerShape[]): void {
   if (!(distillation.weight > 0) || !(distillation.temperature > 0)) {
     throw new RangeError(`distillation: weight and temperature must be positive, got ${distillation.weight} and ${distillation.temperature}`);
   }
@@ -35,8 +35,13 @@ export function teacherFor(distillation: Distillation, student: Network): Teache
     return classes ? `${classes.outSize}x${classes.outSize}x${classes.outChannels}` : "none";
   };
   const theirs = head(layerShapes(distillation.teacher.architecture));
-  const ours = head(student.shapes);
+  const ours = head(student);
   if (theirs !== ours) throw new Error(`distillation: the teacher's class grid is ${theirs}, the student's ${ours}`);
+}
+
+/** Builds the teacher network, checked against the student (see checkTeacher). */
+export function teacherFor(distillation: Distillation, student: Network): Teacher {
+  checkTeacher(distillation, student.shapes);
   return { network: Network.fromWeights(distillation.teacher), weight: distillation.weight, temperature: distillation.temperature };
 }
 

@@ -10,7 +10,7 @@ import { type PartGradients, partGradients } from "./gradients.js";
 import { type MiningOptions, mineHardNegatives } from "./hard-negatives.js";
 import { CELL_SIZE } from "./architecture.js";
 import { allocateCroppedBatch, cropBatch } from "./crop-batch.js";
-import { type Distillation, teacherFor } from "./distillation.js";
+import { type Distillation, checkTeacher, teacherFor } from "./distillation.js";
 
 export interface TrainOptions {
   readonly architecture: Architecture;
@@ -116,8 +116,9 @@ export async function train(
   const miningRandom = new Random(options.seed ^ 0x6d696e65);
   let hardNegatives = 0;
   const lossOptions: LossOptions = { focalGamma: options.focalGamma ?? 0, classWeight: options.classWeight ?? 1 };
-  // Built even with a pool (whose workers build their own), and before it, so that a teacher that does not fit fails at once.
-  const teacher = options.distillation ? teacherFor(options.distillation, network) : undefined;
+  // Checked before the pool starts, so that a teacher that does not fit fails at once; a pool's workers build their own.
+  if (options.distillation) checkTeacher(options.distillation, network.shapes);
+  const teacher = options.distillation && (options.workers ?? 1) <= 1 ? teacherFor(options.distillation, network) : undefined;
   const pool = (options.workers ?? 1) > 1 ? new GradientPool(options.workers ?? 1, network.architecture, lossOptions, options.distillation) : null;
   const emaDecay = options.emaDecay ?? 0;
   const average = emaDecay > 0 ? Network.fromWeights(network.weights()) : null;

@@ -3,7 +3,7 @@ import * as tf from "@tensorflow/tfjs";
 import { useWasmBackend } from "../../models/train/backend.js";
 import { MASK_FOMO_TINY, architectureFrom } from "../../models/train/architecture.js";
 import { distillationLoss, teacherFor } from "../../models/train/distillation.js";
-import { partGradients } from "../../models/train/gradients.js";
+import { type PartGradients, partGradients } from "../../models/train/gradients.js";
 import { GradientPool } from "../../models/train/gradient-pool.js";
 import { Network } from "../../models/train/network.js";
 import { train } from "../../models/train/trainer.js";
@@ -20,11 +20,10 @@ const softmax = (logits: readonly number[], t: number): number[] => {
 /** A different network with the student's 12x12x3 class grid. */
 const OTHER = architectureFrom("c6k3s2 d3s2 c8 d3s2 c12");
 
-function assertClose(a: PartGradientsLike, b: PartGradientsLike, what: string): void {
+function assertClose(a: PartGradients, b: PartGradients, what: string): void {
   assert.ok(Math.abs(a.loss - b.loss) < 1e-5, `${what}: loss ${a.loss} vs ${b.loss}`);
   a.gradients.forEach((g, i) => g.forEach((v, j) => assert.ok(Math.abs(v - b.gradients[i][j]) < 1e-5, `${what}: variable ${i}[${j}] ${v} vs ${b.gradients[i][j]}`)));
 }
-type PartGradientsLike = { loss: number; gradients: Float32Array[] };
 
 describe("models/train: distillation from a teacher", () => {
   before(async () => {
