@@ -27,6 +27,7 @@ import { Args, isMain, runMain } from "./args.js";
 import type { TrainCommandOptions } from "./train.js";
 import { AIZOO_MODEL_PATH } from "./eval.js";
 import { MODEL_PATH } from "../paths.js";
+import { SHIPPED_OPERATING_POINT } from "./recipe.js";
 
 const CARD_PATH = "models/README.md";
 const CURVES_PATH = "models/training-curves.png";
@@ -53,6 +54,10 @@ interface TrainLog {
     crop?: CropSchedule;
     /** The teacher distilled from (absent: none). */
     distillation?: TrainCommandOptions["teacher"];
+    /** Trained on the validation photos too (absent: no). */
+    withValidation?: boolean;
+    /** Photos trained on (absent in logs of older runs). */
+    trainingPhotos?: number;
   };
   /** Wall time from the start of training to the last epoch (absent in logs of older runs). */
   readonly minutes?: number;
@@ -153,6 +158,25 @@ async function main(): Promise<void> {
   temperature T = ${distillation.temperature}, with the same cell weights. The teacher, \`${distillation.path}\` (float weights, committed;
   \`npm run model:recipe -- --teacher\`), is \`${teacherArch.name}\`: ${totalMacs(teacherArch).toLocaleString("en-US")} MACs, over the device budget; it runs only in training.`
       : "";
+  const withValidation = trainLog.options.withValidation === true;
+  const point = SHIPPED_OPERATING_POINT;
+  const choice = withValidation
+    ? `Validation photos chose the settings, the seed and the operating point on the shipped run's held-out twin
+(\`npm run model:recipe -- --held-out\`: the same run on the training photos alone); the shipped model then
+trained on the training and validation photos together. The test photos are used only here.`
+    : "Validation photos choose the checkpoint and the operating point; the test photos are used only here.";
+  const kept = withValidation
+    ? `the last epoch is kept (trained on the ${trainLog.options.trainingPhotos ?? split.train.length + split.validation.length} training and validation photos: none is left to choose an epoch on)`
+    : `the epoch with the best validation face F1 is kept (${trainLog.log.length} epochs logged)`;
+  const operatingPoint = withValidation
+    ? `the head's biases shifted so that the device's fixed face
+  threshold (0.5) acts where the held-out twin's export put it (threshold ${point.threshold} on the float network, mask logit
+  ${point.maskOffset}: the best validation F1, mask vs no_mask calls balanced to the smallest validation masked-share error within
+  2% of it), since this network trained on the validation photos.`
+    : `the head's biases shifted so that the device's fixed face
+  threshold (0.5) is the operating point with the best validation F1, and mask vs no_mask calls
+  balanced to the smallest validation masked-share error within 2% of that F1.`;
+  const trainedOn = withValidation ? `${split.train.length + split.validation.length} training and validation photos` : `${split.train.length} training photos`;
   const extras = [
     (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
     (trainLog.options.classWeight ?? 1) !== 1
@@ -198,7 +222,7 @@ ${architectureTable(arch)}
 ${split.validation.length} validation, ${split.test.length} test. Byte-identical photos (sha256; ${split.identical.length} groups,
 e.g. 410/428, 653/775, 13/737, 656/690) and near-identical ones (the same scene a moment apart: a
 256-bit difference hash within 64 bits, transitively; ${split.nearDuplicates.length} groups) stay in one split.
-Validation photos choose the checkpoint and the operating point; the test photos are used only here.
+${choice}
 
 ## Training (\`npm run model:recipe\`, or \`train\` then \`export\`)
 - Samples: 96x96 crops of training photos at a random scale, log-uniform in ${sampling.scaleRange[0]}–${sampling.scaleRange[1]}x the evaluation
@@ -212,13 +236,11 @@ Validation photos choose the checkpoint and the operating point; the test photos
   Conv2DBackpropFilter and depthwise gradient kernels (models/train/wasm-kernels.ts, checked against the cpu backend in test/models).
   Adam${extras.length > 0 ? ` with ${extras.join(" and ")}` : ""}, learning rate ${trainLog.options.learningRate} with warm-up and cosine decay, batch ${trainLog.options.batchSize},
   ${trainLog.options.epochs} epochs x ${trainLog.options.stepsPerEpoch} steps (${samples.toLocaleString("en-US")} samples), seed ${trainLog.options.seed};
-  the epoch with the best validation face F1 is kept (${trainLog.log.length} epochs logged).
+  ${kept}.
 - Training took **${trainMinutes.toFixed(1)} minutes** on this 2-core machine (shared with other jobs
   while it ran). Curves: \`models/training-curves.png\`.
 - Export (\`npm run export\`): activation ranges calibrated on the protocol's tiles of 150 training
-  photos; per-channel symmetric int8 weights; the head's biases shifted so that the device's fixed face
-  threshold (0.5) is the operating point with the best validation F1, and mask vs no_mask calls
-  balanced to the smallest validation masked-share error within 2% of that F1.
+  photos; per-channel symmetric int8 weights; ${operatingPoint}
 
 ## Protocol (\`npm run eval -- --voc DIR\`)
 Each photo scaled so its shorter side is 192 px and cut into 96x96 tiles with stride 48 (the last
@@ -253,7 +275,7 @@ ${bootstrapReport(bootstrap, detectors.map((d) => d.name))}
 - Accuracy: see the results above; recall by face size (the last rows of the table) shows which
   sizes the model finds and which it misses. Faces wider than the 96-px tile (close-up portraits)
   are only seen in parts, one tile at a time.
-- Small data: ${split.train.length} training photos from one web data set (street, transit, indoor
+- Small data: ${trainedOn} from one web data set (street, transit, indoor
   scenes and portrait close-ups). Poses, lighting and skin tones were not audited and are probably not
   balanced; there are no night, infrared or camera-board captures, and cheap-sensor effects are
   simulated (not measured on an OV2640).

@@ -11,7 +11,7 @@ import { useWasmBackend } from "../train/backend.js";
 import { Network, floatModelFromJson } from "../train/network.js";
 import { buildValidationSet } from "../train/validation.js";
 import { calibrationRanges } from "../export/calibrate.js";
-import { calibrateHead, floatHeads } from "../export/head-calibration.js";
+import { type OperatingPoint, calibrateHead, floatHeads, operatingPointOffsets } from "../export/head-calibration.js";
 import { quantizeModel } from "../export/quantize.js";
 import { cArray, writeTflite } from "../export/tflite-writer.js";
 import { SHARED_DATA_DIR } from "../data/dataset.js";
@@ -21,7 +21,8 @@ import { sha256Hex } from "../data/split.js";
 import { C_ARRAY_SYMBOL, MODEL_PATH, cArrayPath } from "../paths.js";
 import { Args, isMain, runMain } from "./args.js";
 
-const USAGE = "usage: npm run export -- [--float FILE] [--out FILE.tflite] [--calibration-photos N] [--validation-photos N] [--data DIR]";
+const USAGE =
+  "usage: npm run export -- [--float FILE] [--out FILE.tflite] [--calibration-photos N] [--validation-photos N | --operating-point THRESHOLD,MASK_OFFSET] [--data DIR]";
 
 
 export interface ExportOptions {
@@ -30,6 +31,11 @@ export interface ExportOptions {
   readonly calibrationPhotos: number;
   /** Validation photos for the operating point (0: none, the head is left as trained). */
   readonly validationPhotos: number;
+  /**
+   * A fixed operating point instead of one searched on validation photos: for a
+   * network that trained on them, the point found for its twin trained without.
+   */
+  readonly operatingPoint?: OperatingPoint;
   readonly dataDir: string;
 }
 
@@ -44,7 +50,10 @@ export async function exportModel(options: ExportOptions): Promise<Uint8Array> {
   const tiles = buildValidationSet(loadPhotos(options.dataDir, names));
   const ranges = calibrationRanges(network, tiles);
   let headBiasOffset: readonly number[] = [0, 0, 0];
-  if (options.validationPhotos > 0) {
+  if (options.operatingPoint) {
+    headBiasOffset = operatingPointOffsets(options.operatingPoint);
+    console.log(`operating point given: threshold ${options.operatingPoint.threshold}; head offsets ${headBiasOffset.map((v) => v.toFixed(3)).join(", ")}`);
+  } else if (options.validationPhotos > 0) {
     const validation = buildValidationSet(loadPhotos(options.dataDir, split.validation.slice(0, options.validationPhotos)));
     const head = calibrateHead(floatHeads(network, validation), validation);
     headBiasOffset = head.offsets;
@@ -66,13 +75,20 @@ export async function exportModel(options: ExportOptions): Promise<Uint8Array> {
 }
 
 async function main(): Promise<void> {
-  const args = new Args(process.argv.slice(2), USAGE).only(["float", "out", "calibration-photos", "validation-photos", "data"]);
+  const args = new Args(process.argv.slice(2), USAGE).only(["float", "out", "calibration-photos", "validation-photos", "operating-point", "data"]);
+  const point = args.string("operating-point");
+  if (point !== undefined && args.string("validation-photos") !== undefined) throw new Error("--operating-point and --validation-photos exclude each other");
+  const [threshold, maskOffset] = point === undefined ? [NaN, NaN] : point.split(",").map(Number);
+  if (point !== undefined && (point.split(",").length !== 2 || !Number.isFinite(threshold) || !Number.isFinite(maskOffset))) {
+    throw new Error(`--operating-point: a threshold and a mask offset, e.g. 0.91,-0.5; got ${point}`);
+  }
   await exportModel({
     floatPath: args.string("float", ".data/train/float-model.json"),
     out: args.string("out", MODEL_PATH),
     calibrationPhotos: args.number("calibration-photos", 150),
     validationPhotos: args.number("validation-photos", Number.MAX_SAFE_INTEGER),
     dataDir: args.string("data", SHARED_DATA_DIR),
+    ...(point === undefined ? {} : { operatingPoint: { threshold, maskOffset } }),
   });
 }
 

@@ -6,9 +6,12 @@
  *                    [--mine-share 0.25] [--mine-from 4] [--mine-threshold 0.5]
  *                    [--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY]
  *                    [--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS]
- *                    [--teacher FLOAT_MODEL_JSON [--distill WEIGHT,TEMPERATURE]]
+ *                    [--teacher FLOAT_MODEL_JSON [--distill WEIGHT,TEMPERATURE]] [--with-validation]
  * Writes OUT/float-model.json (the epoch with the best validation face F1),
  * OUT/last-model.json, OUT/train-log.json and OUT/curves.png.
+ * --with-validation trains on the training and validation photos together,
+ * for a final model whose settings were chosen on a run without them: nothing
+ * is validated, and float-model.json is the last epoch.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,7 +33,7 @@ const USAGE =
   "usage: npm run train -- [--arch NAME] [--epochs N] [--steps N] [--batch N] [--lr X] [--seed N] [--out DIR] " +
   "[--data DIR] [--train-photos N] [--val-photos N] [--init FILE] [--mine-share X] [--mine-from EPOCH] [--mine-threshold P] " +
   "[--weights MASK,NO_MASK] [--scales LO,HI] [--face-share X] [--focal GAMMA] [--class-weight W] [--workers N] [--ema DECAY] " +
-  "[--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS] [--teacher FLOAT_MODEL_JSON [--distill WEIGHT,TEMPERATURE]]";
+  "[--mosaic SHARE] [--mosaic-widths LO,HI] [--crop SIDE,EPOCHS] [--teacher FLOAT_MODEL_JSON [--distill WEIGHT,TEMPERATURE]] [--with-validation]";
 
 /** Best validation face F1 over the thresholds tried, with its threshold. */
 export function bestF1(record: EpochRecord): { f1: number; threshold: number } {
@@ -81,6 +84,8 @@ export interface TrainCommandOptions {
   readonly dataDir: string;
   readonly trainPhotos?: number;
   readonly valPhotos?: number;
+  /** Train on the validation photos too (no validation; the last epoch is kept). */
+  readonly withValidation?: boolean;
   readonly init?: string;
   /** Hard negative mining (see models/train/hard-negatives.ts); none when absent. */
   readonly mining?: MiningOptions;
@@ -109,14 +114,14 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
     if (verbose) console.log(line);
   };
   const split = readSplit();
-  const trainNames = split.train.slice(0, o.trainPhotos ?? split.train.length);
   const valNames = split.validation.slice(0, o.valPhotos ?? split.validation.length);
+  const trainNames = [...split.train.slice(0, o.trainPhotos ?? split.train.length), ...(o.withValidation ? valNames : [])];
   mkdirSync(o.out, { recursive: true });
 
   await useWasmBackend();
   const loadStart = Date.now();
   const trainPhotos = loadPhotos(o.dataDir, trainNames);
-  const valPhotos = loadPhotos(o.dataDir, valNames);
+  const valPhotos = o.withValidation ? [] : loadPhotos(o.dataDir, valNames);
   const validation = valPhotos.length > 0 ? buildValidationSet(valPhotos) : null;
   const options = {
     architecture,
@@ -137,7 +142,13 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
       : {}),
   };
   // The log names the teacher's file, not its weights.
-  const logged = { ...options, architecture: architecture.name, distillation: o.teacher };
+  const logged = {
+    ...options,
+    architecture: architecture.name,
+    distillation: o.teacher,
+    trainingPhotos: trainPhotos.length,
+    ...(o.withValidation ? { withValidation: true } : {}),
+  };
   say(
     `${architecture.name}: ${totalMacs(architecture).toLocaleString("en-US")} MACs; ${trainPhotos.length} training photos, ` +
       `${valPhotos.length} validation photos (${validation?.tileCount ?? 0} tiles); loaded in ${((Date.now() - loadStart) / 1000).toFixed(1)} s; ` +
@@ -199,7 +210,8 @@ export async function trainModel(o: TrainCommandOptions): Promise<number> {
     initial,
   );
   network.dispose();
-  say(`trained in ${((Date.now() - started) / 60000).toFixed(1)} min; best validation face F1 ${best.toFixed(3)}; weights in ${o.out}`);
+  const kept = validation ? `best validation face F1 ${best.toFixed(3)}` : "no validation, last epoch kept";
+  say(`trained in ${((Date.now() - started) / 60000).toFixed(1)} min; ${kept}; weights in ${o.out}`);
   return best;
 }
 
@@ -207,7 +219,7 @@ async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), USAGE).only([
     "arch", "epochs", "steps", "batch", "lr", "seed", "out", "data", "train-photos", "val-photos", "init",
     "mine-share", "mine-from", "mine-threshold", "weights", "scales", "face-share", "focal", "class-weight", "workers", "ema",
-    "mosaic", "mosaic-widths", "crop", "teacher", "distill",
+    "mosaic", "mosaic-widths", "crop", "teacher", "distill", "with-validation",
   ]);
   const pair = (key: string, fallback: readonly [number, number]): [number, number] => {
     const text = args.string(key);
@@ -236,6 +248,7 @@ async function main(): Promise<void> {
     dataDir: args.string("data", SHARED_DATA_DIR),
     trainPhotos: trainPhotos === undefined ? undefined : args.number("train-photos", 0),
     valPhotos: valPhotos === undefined ? undefined : args.number("val-photos", 0),
+    withValidation: args.flag("with-validation"),
     init: args.string("init"),
     mining: {
       ...DEFAULT_MINING_OPTIONS,

@@ -55,6 +55,14 @@ export function quantizedProbabilities(logits: Float32Array, offsets: readonly n
   return out;
 }
 
+/** Where the device's fixed face threshold should act, as a float network's threshold and a mask-logit shift. */
+export interface OperatingPoint {
+  /** Face threshold on the float network's 1 - P(background) that the device's fixed threshold takes the place of. */
+  readonly threshold: number;
+  /** Added to the mask logit (negative: fewer mask calls). */
+  readonly maskOffset: number;
+}
+
 export interface HeadCalibration {
   /** Added to the head's biases [background, mask, no_mask]. */
   readonly offsets: readonly [number, number, number];
@@ -65,6 +73,14 @@ export interface HeadCalibration {
 }
 
 const logit = (p: number): number => Math.log(p / (1 - p));
+
+/** The head's bias offsets [background, mask, no_mask] that put the device's fixed threshold at `point`. */
+export function operatingPointOffsets(point: OperatingPoint): [number, number, number] {
+  if (!(point.threshold > 0 && point.threshold < 1) || !Number.isFinite(point.maskOffset)) {
+    throw new RangeError(`operating point: threshold in (0, 1) and a finite mask offset, got ${point.threshold} and ${point.maskOffset}`);
+  }
+  return [logit(point.threshold) - logit(DEFAULT_FACE_THRESHOLD), point.maskOffset, 0];
+}
 
 /** Face thresholds the operating point is searched over (the weighted loss makes the best one high, hence the fine steps there). */
 const OPERATING_THRESHOLDS: readonly number[] = Object.freeze([
@@ -90,7 +106,7 @@ export function calibrateHead(heads: FloatHeads, set: ValidationSet): HeadCalibr
   for (let mask = -1.5; mask <= 1.501; mask += 0.25) {
     let best: (typeof candidates)[number] | null = null;
     for (const t of OPERATING_THRESHOLDS) {
-      const offsets: [number, number, number] = [logit(t) - logit(DEFAULT_FACE_THRESHOLD), mask, 0];
+      const offsets = operatingPointOffsets({ threshold: t, maskOffset: mask });
       const metrics = atOffsets(offsets);
       if (!best || metrics.face.f1 > best.metrics.face.f1) best = { offsets, threshold: Math.round(t * 1000) / 1000, metrics };
     }

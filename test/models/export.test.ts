@@ -5,6 +5,7 @@ import { MASK_FOMO_TINY, architectureFrom, layerShapes, totalMacs, type Architec
 import { Network } from "../../models/train/network.js";
 import { quantizeModel, INPUT_SCALE, INPUT_ZERO_POINT, SOFTMAX_SCALE, SOFTMAX_ZERO_POINT, type Range } from "../../models/export/quantize.js";
 import { cArray, writeTflite } from "../../models/export/tflite-writer.js";
+import { operatingPointOffsets } from "../../models/export/head-calibration.js";
 import { Random } from "../../models/data/random.js";
 
 /** Smooth random 96x96 images (blobs), as int8 model input and as float pixel / 255. */
@@ -96,6 +97,35 @@ for (const { architecture, ops } of CASES) describe(`models/export: int8 quantiz
       assert.ok(max < 0.02, `max |int8 - float| = ${max}`);
     });
   }
+
+  it("folds an operating point into the head's biases: the int8 model gives the float probabilities of the shifted logits", () => {
+    const offsets = operatingPointOffsets({ threshold: 0.91, maskOffset: -0.5 });
+    const classes = layerShapes(architecture).findIndex((s) => s.role === "classes");
+    let expected: Float32Array = new Float32Array(0);
+    let ranges: Range[] = [];
+    tf.tidy(() => {
+      const x = tf.tensor4d(images(6, 3).f, [6, 96, 96, 1]);
+      const shifted = tf.add(network.heads(x).logits, tf.tensor1d(offsets));
+      // The shifted logits' own range, as export's calibration would have seen it had the offsets been trained in.
+      ranges = network.activations(x).map((a, i) => {
+        const t = i === classes ? shifted : a;
+        return { min: t.min().dataSync()[0], max: t.max().dataSync()[0] };
+      });
+      expected = tf.softmax(shifted).dataSync() as Float32Array;
+    });
+    const model = loadModel(writeTflite(quantizeModel(network.weights(), ranges, { headBiasOffset: offsets })), { name: "shifted" });
+    let max = 0;
+    let moved = 0;
+    inputs.forEach((input, n) => {
+      const out = model.invoke(input)[0];
+      for (let i = 0; i < out.length; i++) {
+        max = Math.max(max, Math.abs((out[i] - SOFTMAX_ZERO_POINT) * SOFTMAX_SCALE - expected[n * out.length + i]));
+        moved = Math.max(moved, Math.abs(expected[n * out.length + i] - floatProbs[n * out.length + i]));
+      }
+    });
+    assert.ok(max < 0.02, `max |int8 - float| = ${max}`);
+    assert.ok(moved > 0.05, `the offsets moved the probabilities by at most ${moved}`);
+  });
 
   it("writes the C array with the same bytes", () => {
     const source = cArray(bytes, "model", "note");

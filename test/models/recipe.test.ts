@@ -15,7 +15,7 @@ describe("models: the whole recipe on a handful of photos (npm run model:recipe 
 
   after(() => rmSync(out, { recursive: true, force: true }));
 
-  it("trains a tiny teacher and a student distilled from it, one short epoch each, exports an int8 .tflite + C array, and the host interpreter runs it", async () => {
+  it("trains a tiny teacher and a student distilled from it on the training and validation photos, one short epoch each, exports an int8 .tflite + C array, and the host interpreter runs it", async () => {
     const result = await runRecipe({ quick: true, out, dataDir: SHARED_DATA_DIR, verbose: false });
     const bytes = new Uint8Array(readFileSync(result.modelPath));
     assert.equal(new TextDecoder().decode(bytes.subarray(4, 8)), "TFL3");
@@ -29,8 +29,17 @@ describe("models: the whole recipe on a handful of photos (npm run model:recipe 
     assert.ok(readFileSync(join(out, "train", "curves.png")).subarray(1, 4).toString() === "PNG");
     const teacher = JSON.parse(readFileSync(join(out, "teacher-model.json"), "utf8")) as { architecture: { name: string } };
     assert.equal(teacher.architecture.name, "c8k3s2 d3s2 c12 d3s2 c12");
-    const log = JSON.parse(readFileSync(join(out, "train", "train-log.json"), "utf8")) as { options: { architecture: string; distillation?: { path: string } } };
+    type Log = { options: { architecture: string; distillation?: { path: string }; trainingPhotos: number; withValidation?: boolean }; log: { validation: unknown }[] };
+    const log = JSON.parse(readFileSync(join(out, "train", "train-log.json"), "utf8")) as Log;
     assert.equal(log.options.architecture, "mask-fomo-tiny");
     assert.equal(log.options.distillation?.path, join(out, "teacher-model.json"));
+    // The student, as shipped, trains on the 6 training and the 2 validation photos and validates on none.
+    assert.equal(log.options.withValidation, true);
+    assert.equal(log.options.trainingPhotos, 8);
+    assert.ok(log.log.length > 0 && log.log.every((epoch) => epoch.validation === null));
+    assert.equal(result.heldOut, false);
+    const teacherLog = JSON.parse(readFileSync(join(out, "teacher", "train-log.json"), "utf8")) as Log;
+    assert.equal(teacherLog.options.trainingPhotos, 6);
+    assert.ok(teacherLog.log.every((epoch) => epoch.validation !== null));
   });
 });
