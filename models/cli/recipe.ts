@@ -1,7 +1,8 @@
 /**
- * The whole recipe, in two stages of one command each (each under the hour on 2 cores):
+ * The whole recipe, in stages of one command each (each under the hour on 2 cores):
  * train (float, wasm), quantize + export (int8 .tflite and C array), then check that the
- * host interpreter loads it and evaluate it on the validation split.
+ * host interpreter loads it and evaluate it on the validation split (for the shipped
+ * model, which trained on those photos, only a check that it runs).
  *   npm run model:recipe -- --teacher   the teacher: a network of 1.87 times the shipped one's MACs, whose float
  *                                        weights are committed (models/teacher-model.json); it runs only in training
  *   npm run model:recipe                 the shipped model, distilled from the committed teacher, trained on the
