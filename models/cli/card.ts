@@ -159,14 +159,16 @@ async function main(): Promise<void> {
   \`npm run model:recipe -- --teacher\`), is \`${teacherArch.name}\`: ${totalMacs(teacherArch).toLocaleString("en-US")} MACs, over the device budget; it runs only in training.`
       : "";
   const withValidation = trainLog.options.withValidation === true;
+  // The recipe exports a run on the validation photos with this point (export --operating-point); no log records it.
   const point = SHIPPED_OPERATING_POINT;
+  const photosTrainedOn = trainLog.options.trainingPhotos ?? split.train.length + (withValidation ? split.validation.length : 0);
   const choice = withValidation
     ? `Validation photos chose the settings, the seed and the operating point on the shipped run's held-out twin
 (\`npm run model:recipe -- --held-out\`: the same run on the training photos alone); the shipped model then
 trained on the training and validation photos together. The test photos are used only here.`
     : "Validation photos choose the checkpoint and the operating point; the test photos are used only here.";
   const kept = withValidation
-    ? `the last epoch is kept (trained on the ${trainLog.options.trainingPhotos ?? split.train.length + split.validation.length} training and validation photos: none is left to choose an epoch on)`
+    ? `the last epoch is kept (trained on the ${photosTrainedOn} training and validation photos: none is left to choose an epoch on)`
     : `the epoch with the best validation face F1 is kept (${trainLog.log.length} epochs logged)`;
   const operatingPoint = withValidation
     ? `the head's biases shifted so that the device's fixed face
@@ -176,7 +178,7 @@ trained on the training and validation photos together. The test photos are used
     : `the head's biases shifted so that the device's fixed face
   threshold (0.5) is the operating point with the best validation F1, and mask vs no_mask calls
   balanced to the smallest validation masked-share error within 2% of that F1.`;
-  const trainedOn = withValidation ? `${split.train.length + split.validation.length} training and validation photos` : `${split.train.length} training photos`;
+  const trainedOn = `${photosTrainedOn} ${withValidation ? "training and validation" : "training"} photos`;
   const extras = [
     (trainLog.options.focalGamma ?? 0) > 0 ? `focal loss (gamma ${trainLog.options.focalGamma})` : "",
     (trainLog.options.classWeight ?? 1) !== 1

@@ -53,13 +53,13 @@ export function curvesPng(log: readonly EpochRecord[]): Buffer {
       const entry = r.validation?.byThreshold.find((e) => e.threshold === threshold);
       return entry ? f(entry.metrics) : NaN;
     });
+  const train = { label: "TRAIN", color: [31, 119, 180] as const, points: pick((r) => r.trainLoss) };
+  // A run on the validation photos (--with-validation) has only its training loss to draw.
+  if (log.every((r) => r.validation === null)) return renderCurves([{ title: "LOSS", series: [train] }]);
   return renderCurves([
     {
       title: "LOSS",
-      series: [
-        { label: "TRAIN", color: [31, 119, 180], points: pick((r) => r.trainLoss) },
-        { label: "VALIDATION", color: [214, 39, 40], points: pick((r) => r.validation?.loss ?? NaN) },
-      ],
+      series: [train, { label: "VALIDATION", color: [214, 39, 40], points: pick((r) => r.validation?.loss ?? NaN) }],
     },
     {
       title: "VALIDATION",

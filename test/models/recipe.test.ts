@@ -27,6 +27,9 @@ describe("models: the whole recipe on a handful of photos (npm run model:recipe 
     assert.ok(result.validation.photos === 2, `evaluated ${result.validation.photos} photos`);
     assert.ok(readFileSync(result.modelPath.replace(/\.tflite$/, ".c"), "utf8").includes(`_len = ${bytes.length};`));
     assert.ok(readFileSync(join(out, "train", "curves.png")).subarray(1, 4).toString() === "PNG");
+    // The student has no validation to draw: its picture is the loss panel alone, narrower than the teacher's two.
+    const width = (file: string): number => readFileSync(file).readUInt32BE(16);
+    assert.ok(width(join(out, "train", "curves.png")) < width(join(out, "teacher", "curves.png")));
     const teacher = JSON.parse(readFileSync(join(out, "teacher-model.json"), "utf8")) as { architecture: { name: string } };
     assert.equal(teacher.architecture.name, "c8k3s2 d3s2 c12 d3s2 c12");
     type Log = { options: { architecture: string; distillation?: { path: string }; trainingPhotos: number; withValidation?: boolean }; log: { validation: unknown }[] };
