@@ -78,17 +78,16 @@ async function main(): Promise<void> {
   const args = new Args(process.argv.slice(2), USAGE).only(["float", "out", "calibration-photos", "validation-photos", "operating-point", "data"]);
   const point = args.string("operating-point");
   if (point !== undefined && args.string("validation-photos") !== undefined) throw new Error("--operating-point and --validation-photos exclude each other");
-  const [threshold, maskOffset] = point === undefined ? [NaN, NaN] : point.split(",").map(Number);
-  if (point !== undefined && (point.split(",").length !== 2 || !Number.isFinite(threshold) || !Number.isFinite(maskOffset))) {
-    throw new Error(`--operating-point: a threshold and a mask offset, e.g. 0.91,-0.5; got ${point}`);
-  }
+  // Two numbers; operatingPointOffsets checks their ranges.
+  const values = point?.split(",").map(Number);
+  if (values && values.length !== 2) throw new Error(`--operating-point: a threshold and a mask offset, e.g. 0.91,-0.5; got ${point}`);
   await exportModel({
     floatPath: args.string("float", ".data/train/float-model.json"),
     out: args.string("out", MODEL_PATH),
     calibrationPhotos: args.number("calibration-photos", 150),
     validationPhotos: args.number("validation-photos", Number.MAX_SAFE_INTEGER),
     dataDir: args.string("data", SHARED_DATA_DIR),
-    ...(point === undefined ? {} : { operatingPoint: { threshold, maskOffset } }),
+    ...(values ? { operatingPoint: { threshold: values[0], maskOffset: values[1] } } : {}),
   });
 }
 
